@@ -1,0 +1,83 @@
+/**
+ * The one I/O host every command writes through: results to stdout, notices and progress to
+ * stderr. Tests pass a capturing host; the bin entry passes the process's streams.
+ */
+export interface CliIO {
+  /** Write a result line (or text) to stdout. */
+  out(text: string): void;
+  /** Write a notice, warning or progress line to stderr. */
+  err(text: string): void;
+  /** Whether stdout / stderr are terminals. */
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** Whether colour is allowed on stdout / stderr (TTY and NO_COLOR unset). */
+  colorOut: boolean;
+  colorErr: boolean;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Ask a yes/no question on the terminal (only called when stdin and stderr are TTYs). */
+  confirm(question: string): Promise<boolean>;
+  stdinIsTTY: boolean;
+  /** Register a handler for SIGINT; returns a function that unregisters it. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+export function processIO(): CliIO {
+  const env = process.env;
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
+  const stdoutIsTTY = Boolean(process.stdout.isTTY);
+  const stderrIsTTY = Boolean(process.stderr.isTTY);
+  return {
+    out: (text) => {
+      process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    },
+    err: (text) => {
+      process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+    },
+    stdoutIsTTY,
+    stderrIsTTY,
+    colorOut: stdoutIsTTY && !noColor,
+    colorErr: stderrIsTTY && !noColor,
+    env,
+    cwd: process.cwd(),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    confirm: async (question) => {
+      const { createInterface } = await import("node:readline/promises");
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const answer = await rl.question(`${question} `);
+        return /^y(es)?$/i.test(answer.trim());
+      } finally {
+        rl.close();
+      }
+    },
+    onInterrupt: (handler) => {
+      process.on("SIGINT", handler);
+      return () => {
+        process.off("SIGINT", handler);
+      };
+    },
+  };
+}
+
+/** A host that captures everything, for tests. */
+export function captureIO(overrides: Partial<CliIO> = {}): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    colorOut: false,
+    colorErr: false,
+    env: {},
+    cwd: process.cwd(),
+    stdinIsTTY: false,
+    confirm: async () => false,
+    onInterrupt: () => () => {},
+    ...overrides,
+  };
+}

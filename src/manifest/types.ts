@@ -1,0 +1,57 @@
+import type { JsonObject } from "../api/types.js";
+
+/** Where something stands in a source file (1-based line and column). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One located problem in a manifest. */
+export interface ManifestProblem extends SourceLocation {
+  /** Document path, e.g. `inputs[3].concepts[0].value`. Empty for the whole document. */
+  path: string;
+  message: string;
+}
+
+export interface DesiredConcept {
+  id: string;
+  value: 0 | 1;
+}
+
+export type DesiredImage =
+  | { kind: "url"; url: string }
+  | {
+      kind: "file";
+      /** Absolute path on disk. */
+      absPath: string;
+      /** Path as written in the manifest, relative to the file that declared it. */
+      path: string;
+      sha256: string;
+      size: number;
+    };
+
+/** One input as the manifest wants it: defaults merged, shorthand expanded, files hashed. */
+export interface DesiredInput {
+  id: string;
+  image: DesiredImage;
+  concepts: DesiredConcept[];
+  /** User metadata, without the reserved `_dataset` key. */
+  metadata: JsonObject;
+  allowDuplicateUrl: boolean;
+  /** Where the input was declared. */
+  source: SourceLocation;
+}
+
+/** A loaded, validated and fully resolved manifest. */
+export interface Manifest {
+  /** Path of the root manifest as given by the user. */
+  path: string;
+  /** sha256 of the root manifest file's bytes. */
+  sha256: string;
+  name: string;
+  app?: { user_id?: string; app_id?: string };
+  inputs: DesiredInput[];
+  /** Every file read: the root manifest first, then includes in load order. */
+  files: string[];
+}

@@ -52,9 +52,16 @@ export function processIO(): CliIO {
       }
     },
     onInterrupt: (handler) => {
-      process.on("SIGINT", handler);
+      let presses = 0;
+      const listener = () => {
+        presses++;
+        // A second Ctrl-C quits at once, as users expect; the first one lets work in flight finish.
+        if (presses > 1) process.exit(130);
+        handler();
+      };
+      process.on("SIGINT", listener);
       return () => {
-        process.off("SIGINT", handler);
+        process.off("SIGINT", listener);
       };
     },
   };

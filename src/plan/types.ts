@@ -99,14 +99,33 @@ export interface PlanTarget {
   local?: boolean;
 }
 
+/**
+ * What the planner saw of the live app, beyond the summary: how many inputs it listed, how many
+ * carry this manifest's ownership marker (the mass-delete guard's base), and how many of those
+ * are no longer declared but kept because `--prune` was not given (`--prune` would delete them;
+ * they count in neither `delete` nor `unmanaged`).
+ */
+export interface LiveStats {
+  inputs: number;
+  owned: number;
+  prunable: number;
+}
+
 export interface Plan {
   format_version: 1;
   manifest: { path: string; name: string; sha256: string };
   target: PlanTarget;
   options: { prune: boolean };
   summary: PlanSummary;
+  /** Added by the planner; optional so hand-made or older plans still parse. */
+  live?: LiveStats;
   /** Deletes first, then replace, recreate, create, update; each group sorted by id. */
   changes: Change[];
+  /**
+   * What the live app held when the plan was made: all inputs, and those this manifest owns
+   * (the mass-delete guard of a saved plan needs the latter). Optional for older plan files.
+   */
+  live?: { total: number; owned: number };
 }
 
 /** The reserved metadata key that marks an input as written by `dataset`. */

@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import type { ApiInput } from "../api/types.js";
+import type { PlannedInput } from "../plan/types.js";
+
+/** Reads a file's bytes; injected so tests and benchmarks can serve files from memory. */
+export type ReadFile = (absPath: string) => Promise<Uint8Array>;
+
+export class FileChangedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`${path} changed since the plan was made (sha256 ${actual.slice(0, 12)}…, planned ${expected.slice(0, 12)}…)`);
+    this.name = "FileChangedError";
+  }
+}
+
+/**
+ * Turns a planned input into the PostInputs body entry. File inputs are read and base64-encoded
+ * here, one batch at a time, and their bytes are checked against the planned sha256 so that what
+ * is posted is exactly what the plan showed.
+ */
+export async function toPostInput(
+  planned: PlannedInput,
+  options: { baseDir: string; readFile: ReadFile },
+): Promise<ApiInput> {
+  const { image, concepts, metadata } = planned.data;
+  const data = { concepts, metadata } as NonNullable<ApiInput["data"]>;
+  if ("file" in image) {
+    const absPath = resolve(options.baseDir, image.file.path);
+    const bytes = await options.readFile(absPath);
+    const actual = createHash("sha256").update(bytes).digest("hex");
+    if (actual !== image.file.sha256) throw new FileChangedError(image.file.path, image.file.sha256, actual);
+    data.image = { base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64") };
+  } else {
+    data.image = image.allow_duplicate_url ? { url: image.url, allow_duplicate_url: true } : { url: image.url };
+  }
+  return { id: planned.id, data };
+}
+
+/** The PatchInputs (overwrite) body entry: only `data` is patchable, and overwrite keeps the media. */
+export function toPatchInput(planned: PlannedInput): ApiInput {
+  return {
+    id: planned.id,
+    data: {
+      concepts: planned.data.concepts,
+      metadata: planned.data.metadata as NonNullable<NonNullable<ApiInput["data"]>["metadata"]>,
+    },
+  };
+}

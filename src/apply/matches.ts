@@ -1,0 +1,38 @@
+import type { ApiInput } from "../api/types.js";
+import type { PlannedInput } from "../plan/types.js";
+
+/** Canonical JSON: object keys sorted at every depth, arrays in order. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  const keys = Object.keys(value as Record<string, unknown>).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+}
+
+function conceptSet(concepts: readonly { id: string; value?: number }[] | undefined): string {
+  return (concepts ?? [])
+    .map((c) => `${c.id}=${c.value === undefined ? 1 : Number(c.value)}`)
+    .sort()
+    .join("\n");
+}
+
+/**
+ * Whether a live input already is what the plan would write: used when a create is answered with
+ * "duplicate ID" (an earlier, interrupted run may have written it). Compares the image (URL, or
+ * the sha256 recorded in the ownership marker), the concepts as a set and the whole metadata,
+ * marker included.
+ */
+export function liveMatchesPlanned(live: ApiInput, planned: PlannedInput): boolean {
+  const image = planned.data.image;
+  const liveMeta = (live.data?.metadata ?? {}) as Record<string, unknown>;
+  if ("file" in image) {
+    const marker = liveMeta._dataset as { sha256?: unknown } | undefined;
+    if (marker?.sha256 !== image.file.sha256 || live.data?.image?.url) return false;
+  } else if ((live.data?.image?.url ?? "").trim() !== image.url.trim()) {
+    return false;
+  }
+  return (
+    conceptSet(live.data?.concepts) === conceptSet(planned.data.concepts) &&
+    canonical(liveMeta) === canonical(planned.data.metadata)
+  );
+}

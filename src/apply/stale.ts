@@ -1,0 +1,51 @@
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import type { InputsApi } from "../api/client-types.js";
+import type { ApiInput } from "../api/types.js";
+import type { Plan } from "../plan/types.js";
+import type { ReadFile } from "./encode.js";
+import { chunk, runBounded } from "./queue.js";
+
+/**
+ * A saved plan is applied only while it is still true (contract §5): every id it creates is still
+ * absent, every other id it touches still has the `modified_at` the plan saw, and every file still
+ * has its recorded sha256. Returns the reasons it is stale (empty when it is not). Reads only.
+ */
+export async function findStaleReasons(options: {
+  plan: Plan;
+  api: InputsApi;
+  baseDir: string;
+  readFile: ReadFile;
+  concurrency: number;
+}): Promise<string[]> {
+  const { plan, api } = options;
+  const reasons: string[] = [];
+  const live = new Map<string, ApiInput>();
+  await runBounded(chunk(plan.changes.map((c) => c.id), 128), options, async (ids) => {
+    for (const input of await api.listInputsByIds(ids)) live.set(input.id, input);
+  });
+  for (const change of plan.changes) {
+    const now = live.get(change.id);
+    if (change.action === "create") {
+      if (now !== undefined) reasons.push(`${change.id} now exists in the app`);
+    } else if (now === undefined) {
+      reasons.push(`${change.id} is no longer in the app`);
+    } else if ((now.modified_at ?? null) !== change.live_modified_at) {
+      reasons.push(`${change.id} was modified at ${now.modified_at ?? "an unknown time"} after the plan was made`);
+    }
+    if (change.action !== "delete") {
+      const image = change.after.data.image;
+      if ("file" in image) {
+        let actual: string;
+        try {
+          const bytes = await options.readFile(resolve(options.baseDir, image.file.path));
+          actual = createHash("sha256").update(bytes).digest("hex");
+        } catch {
+          actual = "missing";
+        }
+        if (actual !== image.file.sha256) reasons.push(`${image.file.path} changed since the plan was made`);
+      }
+    }
+  }
+  return reasons;
+}

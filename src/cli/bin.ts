@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { CommanderError } from "commander";
+import { UserError } from "./errors.js";
+import { processIO } from "./io.js";
+import { buildProgram } from "./program.js";
+
+/**
+ * The bin entry: the only place that exits. User errors print one line (and a hint); anything
+ * else prints "internal error" with the stack only under DEBUG=dataset.
+ */
+async function main(): Promise<number> {
+  const io = processIO();
+  const result = { code: 0 };
+  const debug = /(^|,)dataset(,|$)/.test(process.env.DEBUG ?? "");
+  try {
+    await buildProgram(io, result).parseAsync(process.argv);
+    return result.code;
+  } catch (error) {
+    return exitCodeFor(error, io.err, debug);
+  }
+}
+
+function exitCodeFor(error: unknown, err: (text: string) => void, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (usage errors); help and version exit 0.
+    return error.exitCode === 0 ? 0 : 1;
+  }
+  if (error instanceof UserError) {
+    err(`error: ${error.message}`);
+    if (error.hint !== undefined) err(`hint: ${error.hint}`);
+    if (debug) err(error.stack ?? "");
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  err(`internal error: ${message}`);
+  err(debug ? ((error as Error)?.stack ?? "") : "(run with DEBUG=dataset for details, and please report it)");
+  return 1;
+}
+
+// Exit explicitly: stdout and stderr are synchronous for files and pipes on POSIX, and nothing
+// (a kept-alive socket, a timer) may keep a finished command alive.
+main().then(
+  (code) => process.exit(code),
+  () => process.exit(1),
+);

@@ -1,0 +1,58 @@
+import { resolve } from "node:path";
+import { renderPlanJson, renderPlanMarkdown, renderPlanText } from "../../plan/index.js";
+import type { Plan } from "../../plan/types.js";
+import { computeLivePlan } from "../compute-plan.js";
+import { connect } from "../connect.js";
+import { UserError } from "../errors.js";
+import type { CliIO } from "../io.js";
+import { loadManifestOrFail } from "../load-manifest.js";
+import { selectTarget, type TargetFlags } from "../target.js";
+import { writeFileAtomic } from "../write-atomic.js";
+
+export type PlanFormat = "text" | "json" | "markdown";
+
+export interface PlanCommandOptions extends TargetFlags {
+  format?: string;
+  out?: string;
+  detailedExitcode?: boolean;
+  prune?: boolean;
+}
+
+export function parseFormat(format: string | undefined): PlanFormat {
+  const value = format ?? "text";
+  if (value === "text" || value === "json" || value === "markdown") return value;
+  throw new UserError("bad-flag", `unknown --format "${value}"`, { hint: "use one of: text, json, markdown" });
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.length > 0;
+}
+
+/** `dataset plan <manifest>`: read the live app, diff, print. Returns the exit code. */
+export async function runPlan(manifestPath: string, options: PlanCommandOptions, io: CliIO): Promise<number> {
+  const format = parseFormat(options.format);
+  const manifest = await loadManifestOrFail(manifestPath, io);
+  const target = selectTarget({ flags: options, env: io.env, manifestApp: manifest.app, manifestName: manifest.name });
+  const connection = await connect(target, io);
+  let plan: Plan;
+  try {
+    ({ plan } = await computeLivePlan({
+      manifest,
+      api: connection.api,
+      target: connection.target,
+      prune: options.prune === true,
+    }));
+  } finally {
+    await connection.close();
+  }
+
+  if (format === "json") io.out(renderPlanJson(plan));
+  else if (format === "markdown") io.out(renderPlanMarkdown(plan));
+  else io.out(renderPlanText(plan, { color: io.colorOut, maxRps: connection.maxRps }));
+
+  if (options.out !== undefined) {
+    await writeFileAtomic(resolve(io.cwd, options.out), renderPlanJson(plan));
+    io.err(`Saved the plan to ${options.out}; apply exactly it with: dataset apply ${options.out}`);
+  }
+  return options.detailedExitcode === true && hasChanges(plan) ? 2 : 0;
+}

@@ -1,0 +1,75 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { InputsApi } from "../api/client-types.js";
+import { createClient } from "../api/client.js";
+import { startEmulator } from "../emulator/index.js";
+import type { PlanTarget } from "../plan/types.js";
+import type { CliIO } from "./io.js";
+import type { Target } from "./target.js";
+
+/** How long the embedded local app keeps a new input pending before it is indexed. */
+const LOCAL_INDEX_DELAY_MS = 300;
+
+export interface Connection {
+  api: InputsApi;
+  target: PlanTarget;
+  /** Whether requests are rate-capped, for the plan's estimate line. */
+  maxRps: number | undefined;
+  close(): Promise<void>;
+}
+
+/** The `target.api_base` a plan records for the embedded local app. */
+export function localApiBase(dir: string): string {
+  return `local:${dir}`;
+}
+
+/**
+ * Opens the selected target: a client for a real API, or the embedded local app (the emulator
+ * started in-process on a loopback port over the store in `dir`), announced in one line on stderr.
+ */
+export async function connect(target: Target, io: CliIO): Promise<Connection> {
+  if (target.kind === "remote") {
+    const client = createClient({
+      apiBase: target.apiBase,
+      pat: target.pat,
+      userId: target.userId,
+      appId: target.appId,
+      maxRps: target.maxRps,
+    });
+    return {
+      api: client,
+      target: { api_base: target.apiBase, user_id: target.userId, app_id: target.appId },
+      maxRps: target.maxRps,
+      close: () => client.close(),
+    };
+  }
+
+  const dir = join(io.cwd, target.dir);
+  await mkdir(dir, { recursive: true });
+  const emulator = await startEmulator({
+    port: 0,
+    db: join(dir, "emulator.db"),
+    indexDelayMs: LOCAL_INDEX_DELAY_MS,
+  });
+  io.err(
+    target.reason === "no-credentials"
+      ? `Using the embedded local app in ${target.dir} (no CLARIFAI_PAT or --api-base given; set them to target a real Clarifai app).`
+      : `Using the embedded local app in ${target.dir}.`,
+  );
+  const client = createClient({
+    apiBase: emulator.url,
+    pat: "local",
+    userId: target.userId,
+    appId: target.appId,
+    maxRps: target.maxRps,
+  });
+  return {
+    api: client,
+    target: { api_base: localApiBase(target.dir), user_id: target.userId, app_id: target.appId, local: true },
+    maxRps: target.maxRps,
+    close: async () => {
+      await client.close();
+      await emulator.close();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { formatProblem, loadManifest } from "../manifest/load.js";
+import type { Manifest } from "../manifest/types.js";
+import { UserError } from "./errors.js";
+import type { CliIO } from "./io.js";
+
+/**
+ * Loads a manifest for plan and apply. Problems are printed one per line on stderr, then a
+ * UserError stops the command with exit 1; nothing touches the app.
+ */
+export async function loadManifestOrFail(path: string, io: CliIO): Promise<Manifest> {
+  const result = await loadManifest(path, { cwd: io.cwd });
+  if (result.ok) return result.manifest;
+  for (const problem of result.problems) io.err(formatProblem(problem));
+  const n = result.problems.length;
+  throw new UserError("invalid-manifest", `${n} ${n === 1 ? "problem" : "problems"} in ${path}; nothing was changed`, {
+    hint: `fix them and run \`dataset validate ${path}\``,
+  });
+}

@@ -1,0 +1,97 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { emulatorCommand } from "./commands/emulator.js";
+import { runApply } from "./commands/apply.js";
+import { runPlan } from "./commands/plan.js";
+import { runValidate } from "./commands/validate.js";
+import { parsePositiveInt, parsePositiveNumber } from "./duration.js";
+import { UserError } from "./errors.js";
+import type { CliIO } from "./io.js";
+
+function intArg(flag: string) {
+  return (value: string) => {
+    try {
+      return parsePositiveInt(value, flag);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+function numberArg(flag: string) {
+  return (value: string) => {
+    try {
+      return parsePositiveNumber(value, flag);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+/** The target flags of contract §2, shared by plan and apply. */
+function addTargetOptions(command: Command): Command {
+  return command
+    .option("--api-base <url>", "API root (env CLARIFAI_API_BASE; default https://api.clarifai.com)")
+    .option("--pat <token>", "personal access token (env CLARIFAI_PAT); never printed")
+    .option("--user-id <id>", "the target app's user id (env CLARIFAI_USER_ID)")
+    .option("--app-id <id>", "the target app's id (env CLARIFAI_APP_ID)")
+    .option("--local [dir]", "use the embedded local app stored in DIR (default .dataset/local)")
+    .option("--max-rps <n>", "client-side request-rate cap (default 15 for a real app)", numberArg("--max-rps"))
+    .option("--prune", "also delete inputs owned by this manifest that it no longer declares");
+}
+
+/**
+ * The command-line program. Each action stores its exit code in `result.code`; the bin entry
+ * is the only place that exits.
+ */
+export function buildProgram(io: CliIO, result: { code: number }): Command {
+  const program = new Command("dataset")
+    .description("Dataset-as-code for Clarifai apps: declare inputs in YAML, then plan and apply.")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, "")),
+      writeErr: (text) => io.err(text.replace(/\n$/, "")),
+    })
+    .exitOverride();
+
+  program
+    .command("validate")
+    .description("check a manifest offline (schema and semantic rules); touches no API")
+    .argument("<manifest>", "path to the manifest, e.g. dataset.yaml")
+    .action(async (manifest: string) => {
+      result.code = await runValidate(manifest, io);
+    });
+
+  addTargetOptions(
+    program
+      .command("plan")
+      .description("read the live app and print what apply would change")
+      .argument("<manifest>", "path to the manifest"),
+  )
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--out <file>", "also save the plan as JSON for a later `dataset apply FILE`")
+    .option("--detailed-exitcode", "exit 2 when there are changes, 0 when there are none")
+    .action(async (manifest: string, options) => {
+      result.code = await runPlan(manifest, options, io);
+    });
+
+  addTargetOptions(
+    program
+      .command("apply")
+      .description("make the live app match the manifest (or apply a saved plan exactly)")
+      .argument("<manifest|plan.json>", "a manifest, or a plan saved with `dataset plan --out`"),
+  )
+    .option("--yes", "do not ask for confirmation")
+    .option("--concurrency <n>", "requests in flight (default 4)", intArg("--concurrency"))
+    .option("--no-wait", "do not wait for the new inputs to be indexed")
+    .option("--wait-timeout <duration>", "how long to wait for indexing (default 10m)")
+    .option("--allow-mass-delete", "lift the mass-delete guard")
+    .action(async (source: string, options) => {
+      result.code = await runApply(source, options, io);
+    });
+
+  program.addCommand(emulatorCommand());
+  return program;
+}
+
+export { UserError };

@@ -77,6 +77,7 @@ export function lineProgress(
       }
       if (event.type === "phase.start") {
         started.set(event.phase, now());
+        last = now();
         return;
       }
       if (event.type === "phase.end" || now() - last >= everyMs) {

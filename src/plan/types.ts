@@ -100,15 +100,15 @@ export interface PlanTarget {
 }
 
 /**
- * What the planner saw of the live app, beyond the summary: how many inputs it listed, how many
- * carry this manifest's ownership marker (the mass-delete guard's base), and how many of those
- * are no longer declared but kept because `--prune` was not given (`--prune` would delete them;
- * they count in neither `delete` nor `unmanaged`).
+ * What the live app held when the plan was made: all inputs listed, and those carrying this
+ * manifest's ownership marker (the mass-delete guard of a saved plan needs them). `prunable`
+ * counts the owned inputs no longer declared but kept because `--prune` was not given
+ * (`--prune` would delete them); they count in neither `summary.delete` nor `summary.unmanaged`.
  */
 export interface LiveStats {
-  inputs: number;
+  total: number;
   owned: number;
-  prunable: number;
+  prunable?: number;
 }
 
 export interface Plan {
@@ -117,15 +117,10 @@ export interface Plan {
   target: PlanTarget;
   options: { prune: boolean };
   summary: PlanSummary;
-  /** Added by the planner; optional so hand-made or older plans still parse. */
-  live?: LiveStats;
   /** Deletes first, then replace, recreate, create, update; each group sorted by id. */
   changes: Change[];
-  /**
-   * What the live app held when the plan was made: all inputs, and those this manifest owns
-   * (the mass-delete guard of a saved plan needs the latter). Optional for older plan files.
-   */
-  live?: { total: number; owned: number };
+  /** What the live app held when the plan was made. Optional for older plan files. */
+  live?: LiveStats;
 }
 
 /** The reserved metadata key that marks an input as written by `dataset`. */

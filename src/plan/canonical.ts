@@ -1,0 +1,48 @@
+import type { JsonObject, JsonValue } from "../api/types.js";
+import { OWNERSHIP_KEY, type OwnershipMarker } from "./types.js";
+
+/**
+ * A copy of a JSON value with object keys sorted at every depth; arrays keep their order.
+ * `undefined` members are dropped and non-finite numbers become `null`, as JSON.stringify does.
+ */
+export function sortKeysDeep(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    return typeof value === "number" && !Number.isFinite(value) ? null : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeysDeep(item)));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) out[key] = sortKeysDeep(member);
+  }
+  return out;
+}
+
+/**
+ * Canonical JSON text: keys sorted at every depth, arrays in order, numbers as JS numbers (so the
+ * API's double `100.0` and the manifest's `100` are the same). `indent` pretty-prints.
+ */
+export function canonicalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(sortKeysDeep(value), null, indent) ?? "null";
+}
+
+/** The user's part of an input's metadata: everything but the reserved ownership key. */
+export function userMetadata(metadata: JsonObject | Record<string, unknown> | undefined): JsonObject {
+  const out: JsonObject = {};
+  if (metadata === undefined || metadata === null) return out;
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key !== OWNERSHIP_KEY && value !== undefined) out[key] = value as JsonValue;
+  }
+  return out;
+}
+
+/** The ownership marker of a live input's metadata, or undefined when absent or malformed. */
+export function readOwnershipMarker(
+  metadata: JsonObject | Record<string, unknown> | undefined,
+): OwnershipMarker | undefined {
+  const raw = metadata?.[OWNERSHIP_KEY];
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+  const { manifest, sha256 } = raw as Record<string, unknown>;
+  if (typeof manifest !== "string") return undefined;
+  return typeof sha256 === "string" ? { manifest, sha256 } : { manifest };
+}

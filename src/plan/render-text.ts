@@ -1,0 +1,167 @@
+import pc from "picocolors";
+import {
+  conceptDeltas,
+  conceptsPhrase,
+  type DiffLine,
+  declaredCount,
+  deletionCounts,
+  deletionSentence,
+  formatConceptDelta,
+  formatOwnershipDelta,
+  formatSummaryLine,
+  imageChangeLine,
+  isEmptyPlan,
+  liveImageLabel,
+  metadataDiff,
+  metadataPhrase,
+  ownershipDelta,
+  prunableSentence,
+} from "./describe.js";
+import { estimateRequests, formatEstimate } from "./estimate.js";
+import { ACTION_ORDER } from "./plan.js";
+import type { Change, ChangeAction, Plan } from "./types.js";
+
+/** Options of {@link renderPlanText}. */
+export interface TextRenderOptions {
+  /** ANSI colours; only when stdout is a TTY and NO_COLOR is unset. */
+  color: boolean;
+  /** Changes listed per action before `… and N more to <action>`. Default 100. */
+  maxPerAction?: number;
+  /** The request-rate cap, for the time estimate; omit for the embedded local app. */
+  maxRps?: number;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const SYMBOL: Record<ChangeAction, string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  recreate: "-/+",
+  delete: "-",
+};
+
+const DETAIL = "      ";
+
+/** Control characters (from ids or URLs the API returned) must not reach the terminal raw. */
+function safe(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function actionColor(colors: Colors, action: ChangeAction): (text: string) => string {
+  switch (action) {
+    case "create":
+      return colors.green;
+    case "update":
+      return colors.yellow;
+    case "replace":
+    case "recreate":
+    case "delete":
+      return colors.red;
+  }
+}
+
+function headline(change: Change, colors: Colors): string {
+  const paint = actionColor(colors, change.action);
+  const head = `${SYMBOL[change.action].padStart(3)} ${change.action.padEnd(8)}`;
+  let note = "";
+  if (change.action === "update") note = ` (${change.reasons.join(", ")})`;
+  if (change.action === "replace") note = ` (${change.reason} changed)`;
+  if (change.action === "recreate") note = " (reason: failed)";
+  return `${paint(head)} ${colors.bold(safe(change.id))}${note}`;
+}
+
+function diffLineText(line: DiffLine, colors: Colors): string {
+  if (line.sign === "…") return `${DETAIL}    …`;
+  const text = `${DETAIL}  ${line.sign} ${safe(line.text)}`;
+  if (line.sign === "+") return colors.green(text);
+  if (line.sign === "-") return colors.red(text);
+  return colors.dim(text);
+}
+
+/** Concept and metadata changes, shared by update, replace and recreate. */
+function dataLines(change: Exclude<Change, { action: "create" | "delete" }>, colors: Colors): string[] {
+  const lines: string[] = [];
+  for (const delta of conceptDeltas(change.before, change.after)) {
+    const text = `${DETAIL}${safe(formatConceptDelta(delta))}`;
+    lines.push(
+      delta.kind === "added" ? colors.green(text) : delta.kind === "removed" ? colors.red(text) : colors.yellow(text),
+    );
+  }
+  const metadata = metadataDiff(change.before, change.after);
+  if (metadata.length > 0) {
+    lines.push(`${DETAIL}metadata:`);
+    for (const line of metadata) lines.push(diffLineText(line, colors));
+  }
+  return lines;
+}
+
+function detailLines(change: Change, colors: Colors): string[] {
+  switch (change.action) {
+    case "create": {
+      const image = change.after.data.image;
+      const lines = [`${DETAIL}${"file" in image ? `file: ${safe(image.file.path)}` : `url: ${safe(image.url)}`}`];
+      if (change.after.data.concepts.length > 0) lines.push(`${DETAIL}concepts: ${safe(conceptsPhrase(change.after))}`);
+      const metadata = metadataPhrase(change.after);
+      if (metadata !== "{}") lines.push(`${DETAIL}metadata: ${safe(metadata)}`);
+      return lines;
+    }
+    case "delete":
+      return [`${DETAIL}${safe(liveImageLabel(change.before))}`];
+    case "replace":
+      return [`${DETAIL}${safe(imageChangeLine(change.before, change.after))}`, ...dataLines(change, colors)];
+    case "recreate": {
+      const status = change.before.status;
+      const words = [status?.code, status?.description, status?.details].filter((w) => w !== undefined && w !== "");
+      return [`${DETAIL}status: ${safe(words.join(" ") || "failed")}`, ...dataLines(change, colors)];
+    }
+    case "update": {
+      const lines = dataLines(change, colors);
+      if (change.reasons.includes("ownership")) {
+        lines.push(`${DETAIL}${safe(formatOwnershipDelta(ownershipDelta(change.before, change.after)))}`);
+      }
+      return lines;
+    }
+  }
+}
+
+/**
+ * The plan for people (contract §3): deletions announced first, one entry per change grouped by
+ * action (deletes, replaces, recreates, creates, updates) with at most `maxPerAction` per action,
+ * then the summary line and the request estimate. Ends with a newline.
+ */
+export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
+  const colors = pc.createColors(options.color);
+  const max = options.maxPerAction ?? 100;
+  const summary = plan.summary;
+  const prunable = plan.live?.prunable ?? 0;
+  const out: string[] = [];
+
+  if (isEmptyPlan(summary)) {
+    const n = declaredCount(summary);
+    out.push(`No changes. The app matches the manifest (${n} ${n === 1 ? "input" : "inputs"}).`);
+    if (prunable > 0) out.push(prunableSentence(prunable));
+    return `${out.join("\n")}\n`;
+  }
+
+  const deletions = deletionCounts(summary);
+  if (deletions.total > 0) {
+    out.push(`${colors.bold(colors.yellow("Warning:"))} ${deletionSentence(deletions, String)}.`, "");
+  }
+
+  const groups = new Map<ChangeAction, Change[]>(ACTION_ORDER.map((a) => [a, []]));
+  for (const change of plan.changes) groups.get(change.action)?.push(change);
+  for (const action of ACTION_ORDER) {
+    const changes = groups.get(action) ?? [];
+    if (changes.length === 0) continue;
+    for (const change of changes.slice(0, max)) out.push(headline(change, colors), ...detailLines(change, colors));
+    if (changes.length > max) out.push(colors.dim(`    … and ${changes.length - max} more to ${action}`));
+    out.push("");
+  }
+
+  out.push(colors.bold(formatSummaryLine(summary)));
+  out.push(formatEstimate(estimateRequests(plan, options.maxRps === undefined ? {} : { maxRps: options.maxRps }), options.maxRps));
+  if (prunable > 0) out.push(prunableSentence(prunable));
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,118 @@
+import { setTimeout as delay } from "node:timers/promises";
+
+/** Settings of a {@link RateLimiter}. */
+export interface RateLimiterOptions {
+  /** The configured cap in requests per second (`--max-rps`); `undefined` or 0 = no cap. */
+  maxRps?: number | undefined;
+  /** Requests that may start back to back before pacing applies. Default 1: strict spacing. */
+  burst?: number;
+  /** The rate never drops below this while throttled. Default 1. */
+  minRps?: number;
+  /** Successes in a row (with no throttling) before the rate is raised one step. Default 10. */
+  recoverAfter?: number;
+  /** After lowering the rate, ignore further 429s for this long: they were already in flight. */
+  throttleCooldownMs?: number;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Called when throttling lowers the rate, with the new rate. */
+  onThrottle?: (rps: number) => void;
+}
+
+/**
+ * The client-side request-rate cap shared by every request of one client: a token bucket (in GCRA
+ * form — each `acquire` reserves the next free slot, so waiters are served in order).
+ *
+ * Adaptive: a 429 halves the rate (not below `minRps`); after `recoverAfter` successes in a row it
+ * rises by a tenth of the cap at a time, back up to the cap. With no cap the limiter lets everything
+ * through until the first 429, then paces from half the rate it measured over the last second and
+ * climbs by 10% per run of successes, with no ceiling.
+ */
+export class RateLimiter {
+  readonly #burst: number;
+  readonly #minRps: number;
+  readonly #recoverAfter: number;
+  readonly #cooldownMs: number;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #onThrottle: ((rps: number) => void) | undefined;
+  /** The configured cap; `undefined` = none. */
+  readonly #cap: number | undefined;
+  /** The current rate; `undefined` = unlimited. */
+  #rate: number | undefined;
+  /** GCRA's theoretical arrival time of the next request. */
+  #tat = Number.NEGATIVE_INFINITY;
+  #successes = 0;
+  #lastThrottleAt = Number.NEGATIVE_INFINITY;
+  /** Start times of the last second's requests, kept only while unlimited, to measure the rate. */
+  #recent: number[] = [];
+
+  constructor(options: RateLimiterOptions = {}) {
+    const cap = options.maxRps !== undefined && options.maxRps > 0 ? options.maxRps : undefined;
+    this.#cap = cap;
+    this.#rate = cap;
+    this.#burst = Math.max(1, options.burst ?? 1);
+    this.#minRps = Math.max(Number.MIN_VALUE, options.minRps ?? 1);
+    this.#recoverAfter = Math.max(1, options.recoverAfter ?? 10);
+    this.#cooldownMs = options.throttleCooldownMs ?? 1000;
+    this.#now = options.now ?? (() => performance.now());
+    this.#sleep =
+      options.sleep ??
+      ((ms, signal) => delay(ms, undefined, signal === undefined ? {} : { signal }));
+    this.#onThrottle = options.onThrottle;
+  }
+
+  /** The current rate in requests per second; `undefined` when unlimited. */
+  get rps(): number | undefined {
+    return this.#rate;
+  }
+
+  /** Waits for the next free slot. Rejects when `signal` aborts while waiting. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const now = this.#now();
+    if (this.#rate === undefined) {
+      this.#record(now);
+      return;
+    }
+    const interval = 1000 / this.#rate;
+    const at = Math.max(now, this.#tat - (this.#burst - 1) * interval);
+    this.#tat = Math.max(this.#tat, now) + interval;
+    if (at > now) await this.#sleep(at - now, signal);
+  }
+
+  /** Report an answer that was not throttled. */
+  onSuccess(): void {
+    if (this.#rate === undefined) return;
+    if (++this.#successes < this.#recoverAfter) return;
+    this.#successes = 0;
+    // Additive steps of a tenth of the cap; with no cap, 10% of the current rate, unbounded.
+    const step = Math.max(1, (this.#cap ?? this.#rate) / 10);
+    this.#rate = Math.min(this.#cap ?? Number.POSITIVE_INFINITY, this.#rate + step);
+  }
+
+  /** Report an HTTP 429 / CONN_THROTTLED answer. */
+  onThrottled(): void {
+    this.#successes = 0;
+    const now = this.#now();
+    if (now - this.#lastThrottleAt < this.#cooldownMs) return;
+    this.#lastThrottleAt = now;
+    const current = this.#rate ?? this.#measured(now);
+    this.#recent = [];
+    const next = Math.max(this.#minRps, current / 2);
+    this.#rate = next;
+    // Waiters already holding later slots keep them; the next reservation starts from now.
+    this.#tat = Math.max(this.#tat, now);
+    this.#onThrottle?.(next);
+  }
+
+  #record(now: number): void {
+    this.#recent.push(now);
+    if (this.#recent.length > 4096 || (this.#recent[0] ?? now) < now - 1000) {
+      this.#recent = this.#recent.filter((t) => t >= now - 1000);
+    }
+  }
+
+  #measured(now: number): number {
+    return this.#recent.filter((t) => t >= now - 1000).length;
+  }
+}

@@ -9,7 +9,8 @@ export function sortKeysDeep(value: unknown): unknown {
   if (value === null || typeof value !== "object") {
     return typeof value === "number" && !Number.isFinite(value) ? null : value;
   }
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeysDeep(item)));
+  if (Array.isArray(value))
+    return value.map((item) => (item === undefined ? null : sortKeysDeep(item)));
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const member = (value as Record<string, unknown>)[key];
@@ -27,7 +28,9 @@ export function canonicalJson(value: unknown, indent?: number): string {
 }
 
 /** The user's part of an input's metadata: everything but the reserved ownership key. */
-export function userMetadata(metadata: JsonObject | Record<string, unknown> | undefined): JsonObject {
+export function userMetadata(
+  metadata: JsonObject | Record<string, unknown> | undefined,
+): JsonObject {
   const out: JsonObject = {};
   if (metadata === undefined || metadata === null) return out;
   for (const [key, value] of Object.entries(metadata)) {

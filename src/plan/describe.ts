@@ -13,7 +13,9 @@ export type ConceptDelta =
   | { kind: "removed"; id: string; value: number }
   | { kind: "changed"; id: string; from: number; to: number };
 
-function conceptValues(concepts: readonly { id: string; value?: number }[] | undefined): Map<string, number> {
+function conceptValues(
+  concepts: readonly { id: string; value?: number }[] | undefined,
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of concepts ?? []) out.set(c.id, Number(c.value ?? 1));
   return out;
@@ -67,9 +69,17 @@ export function metadataDiff(
   const oldText = canonicalJson(userMetadata(before.data?.metadata), 2);
   const newText = canonicalJson(userMetadata(after.data.metadata), 2);
   if (oldText === newText) return [];
-  const patch = structuredPatch("before", "after", `${oldText}\n`, `${newText}\n`, undefined, undefined, {
-    context: options.context ?? 3,
-  });
+  const patch = structuredPatch(
+    "before",
+    "after",
+    `${oldText}\n`,
+    `${newText}\n`,
+    undefined,
+    undefined,
+    {
+      context: options.context ?? 3,
+    },
+  );
   const lines: DiffLine[] = [];
   patch.hunks.forEach((hunk, index) => {
     if (index > 0) lines.push({ sign: "…", text: "" });
@@ -160,11 +170,15 @@ export function deletionCounts(summary: PlanSummary): DeletionCounts {
 }
 
 /** `this plan deletes 3 inputs (1 pruned, 2 replaced)` — the sentence both warnings share. */
-export function deletionSentence(counts: DeletionCounts, formatCount: (n: number) => string): string {
+export function deletionSentence(
+  counts: DeletionCounts,
+  formatCount: (n: number) => string,
+): string {
   const parts: string[] = [];
   if (counts.pruned > 0) parts.push(`${formatCount(counts.pruned)} pruned`);
   if (counts.replaced > 0) parts.push(`${formatCount(counts.replaced)} replaced`);
-  if (counts.recreated > 0) parts.push(`${formatCount(counts.recreated)} recreated after failing to index`);
+  if (counts.recreated > 0)
+    parts.push(`${formatCount(counts.recreated)} recreated after failing to index`);
   const noun = counts.total === 1 ? "input" : "inputs";
   return `this plan deletes ${formatCount(counts.total)} ${noun} (${parts.join(", ")})`;
 }
@@ -190,7 +204,9 @@ export function declaredCount(summary: PlanSummary): number {
 
 /** Whether the plan changes nothing. */
 export function isEmptyPlan(summary: PlanSummary): boolean {
-  return summary.create + summary.update + summary.replace + summary.recreate + summary.delete === 0;
+  return (
+    summary.create + summary.update + summary.replace + summary.recreate + summary.delete === 0
+  );
 }
 
 /** `2 owned inputs are no longer declared; run with --prune to delete them.` */

@@ -3,7 +3,13 @@ import { StatusCode } from "../api/types.js";
 import type { DesiredConcept, DesiredInput } from "../manifest/types.js";
 import { canonicalJson, readOwnershipMarker, userMetadata } from "./canonical.js";
 import { normaliseLiveInput, ownershipMarkerFor, toPlannedInput } from "./planned-input.js";
-import { type Change, type LiveStats, OWNERSHIP_KEY, type PlanSummary, type UpdateReason } from "./types.js";
+import {
+  type Change,
+  type LiveStats,
+  OWNERSHIP_KEY,
+  type PlanSummary,
+  type UpdateReason,
+} from "./types.js";
 
 /** Options of the diff: what the manifest declares and whether undeclared owned inputs go. */
 export interface DiffOptions {
@@ -48,7 +54,10 @@ export function isFailedInputStatus(code: number | undefined): boolean {
 }
 
 /** Concepts as a set of (id, value): order never matters; a missing live value is the API's 1. */
-function sameConcepts(desired: readonly DesiredConcept[], live: readonly ApiConcept[] | undefined): boolean {
+function sameConcepts(
+  desired: readonly DesiredConcept[],
+  live: readonly ApiConcept[] | undefined,
+): boolean {
   const liveValues = new Map<string, number>();
   for (const c of live ?? []) liveValues.set(c.id, Number(c.value ?? 1));
   if (liveValues.size !== desired.length) return false;
@@ -72,7 +81,8 @@ export function createDiffer(options: DiffOptions): Differ {
   const { manifestName, prune, manifestDir } = options;
   const desiredById = new Map<string, DesiredInput>();
   for (const input of options.desired) {
-    if (desiredById.has(input.id)) throw new Error(`duplicate desired input id ${JSON.stringify(input.id)}`);
+    if (desiredById.has(input.id))
+      throw new Error(`duplicate desired input id ${JSON.stringify(input.id)}`);
     desiredById.set(input.id, input);
   }
   const seen = new Set<string>();
@@ -89,7 +99,8 @@ export function createDiffer(options: DiffOptions): Differ {
   };
   const live = { total: 0, owned: 0, prunable: 0 };
   let finished = false;
-  const plannedOptions = manifestDir === undefined ? { manifestName } : { manifestName, manifestDir };
+  const plannedOptions =
+    manifestDir === undefined ? { manifestName } : { manifestName, manifestDir };
 
   function observeUndeclared(input: ApiInput): void {
     const owned = readOwnershipMarker(input.data?.metadata)?.manifest === manifestName;
@@ -147,7 +158,10 @@ export function createDiffer(options: DiffOptions): Differ {
     if (canonicalJson(userMetadata(metadata)) !== canonicalJson(userMetadata(desired.metadata))) {
       reasons.push("metadata");
     }
-    if (canonicalJson(metadata?.[OWNERSHIP_KEY]) !== canonicalJson(ownershipMarkerFor(desired, manifestName))) {
+    if (
+      canonicalJson(metadata?.[OWNERSHIP_KEY]) !==
+      canonicalJson(ownershipMarkerFor(desired, manifestName))
+    ) {
       reasons.push("ownership");
     }
     if (reasons.length === 0) {
@@ -187,7 +201,11 @@ export function createDiffer(options: DiffOptions): Differ {
       for (const desired of options.desired) {
         if (seen.has(desired.id)) continue;
         summary.create++;
-        changes.push({ action: "create", id: desired.id, after: toPlannedInput(desired, plannedOptions) });
+        changes.push({
+          action: "create",
+          id: desired.id,
+          after: toPlannedInput(desired, plannedOptions),
+        });
       }
       return { changes, summary, live };
     },

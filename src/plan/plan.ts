@@ -3,9 +3,21 @@ import { type DiffOptions, diffInputs } from "./diff.js";
 import type { Change, ChangeAction, LiveStats, Plan, PlanSummary, PlanTarget } from "./types.js";
 
 /** The order in which changes are listed and applied: deletes free ids before anything is posted. */
-export const ACTION_ORDER: readonly ChangeAction[] = ["delete", "replace", "recreate", "create", "update"];
+export const ACTION_ORDER: readonly ChangeAction[] = [
+  "delete",
+  "replace",
+  "recreate",
+  "create",
+  "update",
+];
 
-const RANK: Record<ChangeAction, number> = { delete: 0, replace: 1, recreate: 2, create: 3, update: 4 };
+const RANK: Record<ChangeAction, number> = {
+  delete: 0,
+  replace: 1,
+  recreate: 2,
+  create: 3,
+  update: 4,
+};
 
 /** Compares by action (see {@link ACTION_ORDER}), then by id in code-unit order (locale-free). */
 export function compareChanges(a: Change, b: Change): number {

@@ -96,7 +96,8 @@ export function normaliseLiveInput(live: ApiInput): ApiInput {
     data.concepts = concepts.map((c) => ({ id: c.id, value: c.value ?? 1 }));
   }
   const metadata = live.data?.metadata;
-  if (metadata !== undefined && Object.keys(metadata).length > 0) data.metadata = metadata as JsonObject;
+  if (metadata !== undefined && Object.keys(metadata).length > 0)
+    data.metadata = metadata as JsonObject;
   const out: ApiInput = { id: live.id, data };
   if (live.created_at !== undefined) out.created_at = live.created_at;
   if (live.modified_at !== undefined) out.modified_at = live.modified_at;

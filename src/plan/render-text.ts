@@ -45,8 +45,10 @@ const DETAIL = "      ";
 
 /** Control characters (from ids or URLs the API returned) must not reach the terminal raw. */
 function safe(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function actionColor(colors: Colors, action: ChangeAction): (text: string) => string {
@@ -81,12 +83,19 @@ function diffLineText(line: DiffLine, colors: Colors): string {
 }
 
 /** Concept and metadata changes, shared by update, replace and recreate. */
-function dataLines(change: Exclude<Change, { action: "create" | "delete" }>, colors: Colors): string[] {
+function dataLines(
+  change: Exclude<Change, { action: "create" | "delete" }>,
+  colors: Colors,
+): string[] {
   const lines: string[] = [];
   for (const delta of conceptDeltas(change.before, change.after)) {
     const text = `${DETAIL}${safe(formatConceptDelta(delta))}`;
     lines.push(
-      delta.kind === "added" ? colors.green(text) : delta.kind === "removed" ? colors.red(text) : colors.yellow(text),
+      delta.kind === "added"
+        ? colors.green(text)
+        : delta.kind === "removed"
+          ? colors.red(text)
+          : colors.yellow(text),
     );
   }
   const metadata = metadataDiff(change.before, change.after);
@@ -101,8 +110,11 @@ function detailLines(change: Change, colors: Colors): string[] {
   switch (change.action) {
     case "create": {
       const image = change.after.data.image;
-      const lines = [`${DETAIL}${"file" in image ? `file: ${safe(image.file.path)}` : `url: ${safe(image.url)}`}`];
-      if (change.after.data.concepts.length > 0) lines.push(`${DETAIL}concepts: ${safe(conceptsPhrase(change.after))}`);
+      const lines = [
+        `${DETAIL}${"file" in image ? `file: ${safe(image.file.path)}` : `url: ${safe(image.url)}`}`,
+      ];
+      if (change.after.data.concepts.length > 0)
+        lines.push(`${DETAIL}concepts: ${safe(conceptsPhrase(change.after))}`);
       const metadata = metadataPhrase(change.after);
       if (metadata !== "{}") lines.push(`${DETAIL}metadata: ${safe(metadata)}`);
       return lines;
@@ -110,16 +122,26 @@ function detailLines(change: Change, colors: Colors): string[] {
     case "delete":
       return [`${DETAIL}${safe(liveImageLabel(change.before))}`];
     case "replace":
-      return [`${DETAIL}${safe(imageChangeLine(change.before, change.after))}`, ...dataLines(change, colors)];
+      return [
+        `${DETAIL}${safe(imageChangeLine(change.before, change.after))}`,
+        ...dataLines(change, colors),
+      ];
     case "recreate": {
       const status = change.before.status;
-      const words = [status?.code, status?.description, status?.details].filter((w) => w !== undefined && w !== "");
-      return [`${DETAIL}status: ${safe(words.join(" ") || "failed")}`, ...dataLines(change, colors)];
+      const words = [status?.code, status?.description, status?.details].filter(
+        (w) => w !== undefined && w !== "",
+      );
+      return [
+        `${DETAIL}status: ${safe(words.join(" ") || "failed")}`,
+        ...dataLines(change, colors),
+      ];
     }
     case "update": {
       const lines = dataLines(change, colors);
       if (change.reasons.includes("ownership")) {
-        lines.push(`${DETAIL}${safe(formatOwnershipDelta(ownershipDelta(change.before, change.after)))}`);
+        lines.push(
+          `${DETAIL}${safe(formatOwnershipDelta(ownershipDelta(change.before, change.after)))}`,
+        );
       }
       return lines;
     }
@@ -147,7 +169,10 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
 
   const deletions = deletionCounts(summary);
   if (deletions.total > 0) {
-    out.push(`${colors.bold(colors.yellow("Warning:"))} ${deletionSentence(deletions, String)}.`, "");
+    out.push(
+      `${colors.bold(colors.yellow("Warning:"))} ${deletionSentence(deletions, String)}.`,
+      "",
+    );
   }
 
   const groups = new Map<ChangeAction, Change[]>(ACTION_ORDER.map((a) => [a, []]));
@@ -155,13 +180,20 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
   for (const action of ACTION_ORDER) {
     const changes = groups.get(action) ?? [];
     if (changes.length === 0) continue;
-    for (const change of changes.slice(0, max)) out.push(headline(change, colors), ...detailLines(change, colors));
-    if (changes.length > max) out.push(colors.dim(`    … and ${changes.length - max} more to ${action}`));
+    for (const change of changes.slice(0, max))
+      out.push(headline(change, colors), ...detailLines(change, colors));
+    if (changes.length > max)
+      out.push(colors.dim(`    … and ${changes.length - max} more to ${action}`));
     out.push("");
   }
 
   out.push(colors.bold(formatSummaryLine(summary)));
-  out.push(formatEstimate(estimateRequests(plan, options.maxRps === undefined ? {} : { maxRps: options.maxRps }), options.maxRps));
+  out.push(
+    formatEstimate(
+      estimateRequests(plan, options.maxRps === undefined ? {} : { maxRps: options.maxRps }),
+      options.maxRps,
+    ),
+  );
   if (prunable > 0) out.push(prunableSentence(prunable));
   return `${out.join("\n")}\n`;
 }

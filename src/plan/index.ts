@@ -1,0 +1,35 @@
+/** The pure planner and its renderers: no I/O anywhere below this directory. */
+export { canonicalJson, readOwnershipMarker, sortKeysDeep, userMetadata } from "./canonical.js";
+export {
+  createDiffer,
+  type Differ,
+  type DiffOptions,
+  type DiffResult,
+  diffInputs,
+  isFailedInputStatus,
+} from "./diff.js";
+export {
+  type EstimateOptions,
+  estimateRequests,
+  formatCount,
+  formatDuration,
+  formatEstimate,
+  type RequestEstimate,
+} from "./estimate.js";
+export { parsePlanJson } from "./parse-plan.js";
+export { ACTION_ORDER, buildPlan, compareChanges, type PlanHeader, planInputs } from "./plan.js";
+export {
+  normaliseLiveInput,
+  ownershipMarkerFor,
+  relativePosixPath,
+  toPlannedInput,
+} from "./planned-input.js";
+export { renderPlanJson, renderPlanJsonChunks } from "./render-json.js";
+export {
+  escapeMarkdown,
+  GITHUB_COMMENT_LIMIT,
+  type MarkdownRenderOptions,
+  renderPlanMarkdown,
+} from "./render-markdown.js";
+export { renderPlanText, type TextRenderOptions } from "./render-text.js";
+export * from "./types.js";

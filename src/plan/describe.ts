@@ -59,27 +59,23 @@ export interface DiffLine {
 
 /**
  * A line diff of the user metadata (without `_dataset`) as canonical, key-sorted JSON indented
- * by 2 spaces, with `context` lines around each change. Empty when the metadata is equal.
+ * by 2 spaces. Documents of at most `fullUpTo` lines (default 30) are shown whole, so every key
+ * keeps its context; longer ones show `context` lines (default 3) around each change. Empty when
+ * the metadata is equal.
  */
 export function metadataDiff(
   before: ApiInput,
   after: PlannedInput,
-  options: { context?: number } = {},
+  options: { context?: number; fullUpTo?: number } = {},
 ): DiffLine[] {
   const oldText = canonicalJson(userMetadata(before.data?.metadata), 2);
   const newText = canonicalJson(userMetadata(after.data.metadata), 2);
   if (oldText === newText) return [];
-  const patch = structuredPatch(
-    "before",
-    "after",
-    `${oldText}\n`,
-    `${newText}\n`,
-    undefined,
-    undefined,
-    {
-      context: options.context ?? 3,
-    },
-  );
+  const lineCount = Math.max(oldText.split("\n").length, newText.split("\n").length);
+  const context = lineCount <= (options.fullUpTo ?? 30) ? lineCount : (options.context ?? 3);
+  const patch = structuredPatch("", "", `${oldText}\n`, `${newText}\n`, undefined, undefined, {
+    context,
+  });
   const lines: DiffLine[] = [];
   patch.hunks.forEach((hunk, index) => {
     if (index > 0) lines.push({ sign: "…", text: "" });
@@ -177,8 +173,7 @@ export function deletionSentence(
   const parts: string[] = [];
   if (counts.pruned > 0) parts.push(`${formatCount(counts.pruned)} pruned`);
   if (counts.replaced > 0) parts.push(`${formatCount(counts.replaced)} replaced`);
-  if (counts.recreated > 0)
-    parts.push(`${formatCount(counts.recreated)} recreated after failing to index`);
+  if (counts.recreated > 0) parts.push(`${formatCount(counts.recreated)} recreated`);
   const noun = counts.total === 1 ? "input" : "inputs";
   return `this plan deletes ${formatCount(counts.total)} ${noun} (${parts.join(", ")})`;
 }

@@ -45,14 +45,16 @@ const SYMBOL: Record<ChangeAction, string> = {
 };
 
 /**
- * Text made inert in both markdown and HTML: HTML's specials and the characters markdown acts on
- * become numeric entities (which render as themselves and trigger nothing); line breaks and other
- * control characters become spaces so a value cannot start a new block.
+ * Text made inert in both markdown and HTML: `<` and `&` (no tag or entity can start) and the
+ * characters inline markdown acts on (code, emphasis, links, strikethrough, table cells) become
+ * numeric entities, which render as themselves and trigger nothing. Line breaks and other control
+ * characters become spaces, so a value never starts a block (quotes, headings, lists); values are
+ * always placed after other text on their line.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
-    .replace(/[&<>"'`*_[\]\\|~#!()]/g, (c) => `&#${c.charCodeAt(0)};`);
+    .replace(/[&<`*_[\]\\|~]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A value for a double-quoted HTML attribute. */
@@ -242,9 +244,8 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions = 
     const changes = groups.get(action) ?? [];
     // Each remaining action gets an equal share of what is left; unused room flows on.
     const share = Math.floor(room / (present.length - index));
-    const open = `\n<details${action === "delete" ? " open" : ""}><summary><strong>${escapeMarkdown(
-      `${SYMBOL[action]} ${formatCount(changes.length)} to ${action}`,
-    )}</strong></summary>\n\n`;
+    const title = `${SYMBOL[action]} ${formatCount(changes.length)} to ${action}`;
+    const open = `\n<details${action === "delete" ? " open" : ""}><summary><strong>${title}</strong></summary>\n\n`;
     const more = (n: number) => `\n_… and ${formatCount(n)} more to ${action} not shown._\n`;
     const close = "\n</details>\n";
     const fixed = open.length + close.length + more(changes.length).length;

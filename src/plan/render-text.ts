@@ -66,12 +66,13 @@ function actionColor(colors: Colors, action: ChangeAction): (text: string) => st
 
 function headline(change: Change, colors: Colors): string {
   const paint = actionColor(colors, change.action);
-  const head = `${SYMBOL[change.action].padStart(3)} ${change.action.padEnd(8)}`;
+  const head = `${SYMBOL[change.action].padStart(3)} ${change.action}`;
+  const pad = " ".repeat(8 - change.action.length);
   let note = "";
   if (change.action === "update") note = ` (${change.reasons.join(", ")})`;
   if (change.action === "replace") note = ` (${change.reason} changed)`;
   if (change.action === "recreate") note = " (reason: failed)";
-  return `${paint(head)} ${colors.bold(safe(change.id))}${note}`;
+  return `${paint(head)}${pad} ${colors.bold(safe(change.id))}${note}`;
 }
 
 function diffLineText(line: DiffLine, colors: Colors): string {

@@ -1,0 +1,223 @@
+import { describe, expect, it } from "vitest";
+import { estimateRequests, formatDuration, formatEstimate } from "../../src/plan/estimate.js";
+import { planInputs } from "../../src/plan/plan.js";
+import { renderPlanText } from "../../src/plan/render-text.js";
+import { liveInput, NAME, urlInput } from "./helpers.js";
+import { samplePlan } from "./sample-plan.js";
+
+const header = {
+  manifest: { path: "dataset.yaml", name: NAME, sha256: "0".repeat(64) },
+  target: { api_base: "http://127.0.0.1:1", user_id: "u", app_id: "a", local: true },
+};
+
+describe("renderPlanText", () => {
+  it("renders every kind of change, deletions announced first (no colour)", () => {
+    expect(renderPlanText(samplePlan(), { color: false, maxRps: 15 })).toMatchInlineSnapshot(`
+      "Warning: this plan deletes 4 inputs (1 pruned, 2 replaced, 1 recreated).
+
+        - delete   old1
+            https://img.example.com/old1.jpg
+
+      -/+ replace  edited (file changed)
+            file: images/edited.jpg (sha256 aaaaaaaaaaaa… -> bbbbbbbbbbbb…)
+      -/+ replace  moved (url changed)
+            url: https://img.example.com/moved.jpg -> https://img.example.com/moved-new.jpg
+
+      -/+ recreate broken (reason: failed)
+            status: 30002 Download failed
+
+        + create   local-cat
+            file: images/cat.jpg
+            concepts: cat
+        + create   train1
+            url: https://img.example.com/train1.jpg
+            concepts: train
+            metadata: {"split":"train"}
+
+        ~ update   adopted (ownership)
+            owner: (none) -> product-photos (adopted)
+        ~ update   puppy1 (concepts, metadata)
+            - dog
+            cat: 1 -> 0
+            metadata:
+                {
+                  "id": "id001",
+                  "nested": {
+                    "a": [
+                      1,
+                      2
+                    ],
+                    "b": true
+                  },
+              -   "size": 100,
+              +   "size": 200,
+                  "type": "animal"
+                }
+
+      Plan: 2 to create, 2 to update, 2 to replace, 1 to recreate, 1 to delete. 1 unchanged, 1 unmanaged.
+      Apply will make about 5 API requests (about 1 s at 15 requests/s).
+      "
+    `);
+  });
+
+  it("colours symbols, concept deltas and the metadata diff when asked", () => {
+    const text = renderPlanText(samplePlan({ prune: false }), { color: true });
+    // Escape codes made visible so the snapshot stays readable.
+    expect(text.replaceAll("\u001b", "␛")).toMatchInlineSnapshot(`
+      "␛[1m␛[33mWarning:␛[39m␛[22m this plan deletes 3 inputs (2 replaced, 1 recreated).
+
+      ␛[31m-/+ replace␛[39m  ␛[1medited␛[22m (file changed)
+            file: images/edited.jpg (sha256 aaaaaaaaaaaa… -> bbbbbbbbbbbb…)
+      ␛[31m-/+ replace␛[39m  ␛[1mmoved␛[22m (url changed)
+            url: https://img.example.com/moved.jpg -> https://img.example.com/moved-new.jpg
+
+      ␛[31m-/+ recreate␛[39m ␛[1mbroken␛[22m (reason: failed)
+            status: 30002 Download failed
+
+      ␛[32m  + create␛[39m   ␛[1mlocal-cat␛[22m
+            file: images/cat.jpg
+            concepts: cat
+      ␛[32m  + create␛[39m   ␛[1mtrain1␛[22m
+            url: https://img.example.com/train1.jpg
+            concepts: train
+            metadata: {"split":"train"}
+
+      ␛[33m  ~ update␛[39m   ␛[1madopted␛[22m (ownership)
+            owner: (none) -> product-photos (adopted)
+      ␛[33m  ~ update␛[39m   ␛[1mpuppy1␛[22m (concepts, metadata)
+      ␛[31m      - dog␛[39m
+      ␛[33m      cat: 1 -> 0␛[39m
+            metadata:
+      ␛[2m          {␛[22m
+      ␛[2m            "id": "id001",␛[22m
+      ␛[2m            "nested": {␛[22m
+      ␛[2m              "a": [␛[22m
+      ␛[2m                1,␛[22m
+      ␛[2m                2␛[22m
+      ␛[2m              ],␛[22m
+      ␛[2m              "b": true␛[22m
+      ␛[2m            },␛[22m
+      ␛[31m        -   "size": 100,␛[39m
+      ␛[32m        +   "size": 200,␛[39m
+      ␛[2m            "type": "animal"␛[22m
+      ␛[2m          }␛[22m
+
+      ␛[1mPlan: 2 to create, 2 to update, 2 to replace, 1 to recreate, 0 to delete. 1 unchanged, 1 unmanaged.␛[22m
+      Apply will make about 5 API requests.
+      1 input owned by this manifest is no longer declared; run with --prune to delete it.
+      "
+    `);
+    expect(text.replace(/\u001b\[\d+m/g, "")).toBe(
+      renderPlanText(samplePlan({ prune: false }), { color: false }),
+    );
+  });
+
+  it("says exactly that nothing changes", () => {
+    const plan = planInputs({
+      ...header,
+      prune: false,
+      desired: [urlInput("a"), urlInput("b")],
+      live: [liveInput("a"), liveInput("b"), liveInput("x", { marker: null })],
+    });
+    expect(renderPlanText(plan, { color: false })).toBe(
+      "No changes. The app matches the manifest (2 inputs).\n",
+    );
+  });
+
+  it("mentions owned inputs that --prune would delete", () => {
+    const plan = planInputs({
+      ...header,
+      prune: false,
+      desired: [urlInput("a")],
+      live: [liveInput("a"), liveInput("gone")],
+    });
+    expect(renderPlanText(plan, { color: false })).toMatchInlineSnapshot(`
+      "No changes. The app matches the manifest (1 input).
+      1 input owned by this manifest is no longer declared; run with --prune to delete it.
+      "
+    `);
+  });
+
+  it("lists at most maxPerAction changes per action and says how many more", () => {
+    const desired = ["a", "b", "c", "d", "e"].map((id) => urlInput(id, { metadata: { k: 2 } }));
+    const plan = planInputs({
+      ...header,
+      prune: false,
+      desired,
+      live: [liveInput("d", { metadata: { k: 1 } }), liveInput("e", { metadata: { k: 1 } })],
+    });
+    expect(renderPlanText(plan, { color: false, maxPerAction: 2 })).toMatchInlineSnapshot(`
+      "  + create   a
+            url: https://img.example.com/a.jpg
+            metadata: {"k":2}
+        + create   b
+            url: https://img.example.com/b.jpg
+            metadata: {"k":2}
+          … and 1 more to create
+
+        ~ update   d (metadata)
+            metadata:
+                {
+              -   "k": 1
+              +   "k": 2
+                }
+        ~ update   e (metadata)
+            metadata:
+                {
+              -   "k": 1
+              +   "k": 2
+                }
+
+      Plan: 3 to create, 2 to update, 0 to replace, 0 to delete. 0 unchanged, 0 unmanaged.
+      Apply will make about 3 API requests.
+      "
+    `);
+  });
+
+  it("keeps terminal control characters out of the output", () => {
+    const plan = planInputs({
+      ...header,
+      prune: true,
+      desired: [],
+      live: [liveInput("evil\u001b[2J", { url: "https://x/\u0007" })],
+    });
+    const text = renderPlanText(plan, { color: false });
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(text).toContain("evil\\u001b[2J");
+  });
+});
+
+describe("estimateRequests", () => {
+  const summary = {
+    create: 2,
+    update: 1,
+    replace: 1,
+    recreate: 0,
+    delete: 0,
+    unchanged: 40,
+    unmanaged: 3,
+  };
+
+  it("counts batches of 128 for deletes, creates, updates and the polls", () => {
+    // delete 1 + confirm 1 + post 1 + patch 1 + index poll 1
+    expect(estimateRequests({ summary })).toEqual({ requests: 5 });
+    expect(estimateRequests({ summary }, { maxRps: 15 })).toEqual({ requests: 5, seconds: 1 });
+    const big = { ...summary, create: 1000, update: 300, replace: 0, delete: 129 };
+    // delete 2 + post 8 + patch 3 + index polls 8 × 2 rounds
+    expect(estimateRequests({ summary: big }, { pollRounds: 2 }).requests).toBe(29);
+    expect(
+      estimateRequests({ summary: { ...summary, create: 0, update: 0, replace: 0 } }).requests,
+    ).toBe(0);
+  });
+
+  it("formats the line like the contract", () => {
+    expect(formatEstimate({ requests: 4, seconds: 1 }, 15)).toBe(
+      "Apply will make about 4 API requests (about 1 s at 15 requests/s).",
+    );
+    expect(formatEstimate({ requests: 1 })).toBe("Apply will make about 1 API request.");
+    expect(formatEstimate({ requests: 12_345, seconds: 823 }, 15)).toBe(
+      "Apply will make about 12,345 API requests (about 14 min at 15 requests/s).",
+    );
+    expect(formatDuration(7200)).toBe("2 h");
+  });
+});

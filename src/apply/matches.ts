@@ -1,13 +1,6 @@
 import type { ApiInput } from "../api/types.js";
+import { canonicalJson } from "../plan/canonical.js";
 import type { PlannedInput } from "../plan/types.js";
-
-/** Canonical JSON: object keys sorted at every depth, arrays in order. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  const keys = Object.keys(value as Record<string, unknown>).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
-}
 
 function conceptSet(concepts: readonly { id: string; value?: number }[] | undefined): string {
   return (concepts ?? [])
@@ -33,6 +26,6 @@ export function liveMatchesPlanned(live: ApiInput, planned: PlannedInput): boole
   }
   return (
     conceptSet(live.data?.concepts) === conceptSet(planned.data.concepts) &&
-    canonical(liveMeta) === canonical(planned.data.metadata)
+    canonicalJson(liveMeta) === canonicalJson(planned.data.metadata)
   );
 }

@@ -1,8 +1,8 @@
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { InputsApi } from "../api/client-types.js";
 import type { Manifest } from "../manifest/types.js";
 import { buildPlan, createDiffer } from "../plan/index.js";
-import { OWNERSHIP_KEY, type Plan, type PlanTarget } from "../plan/types.js";
+import type { Plan, PlanTarget } from "../plan/types.js";
 
 export interface LivePlan {
   plan: Plan;
@@ -21,6 +21,7 @@ export async function computeLivePlan(options: {
   api: InputsApi;
   target: PlanTarget;
   prune: boolean;
+  cwd: string;
   signal?: AbortSignal;
 }): Promise<LivePlan> {
   const { manifest } = options;
@@ -28,30 +29,21 @@ export async function computeLivePlan(options: {
     manifestName: manifest.name,
     desired: manifest.inputs,
     prune: options.prune,
-    manifestDir: dirname(manifest.path),
+    manifestDir: dirname(resolve(options.cwd, manifest.path)),
   });
-  let owned = 0;
-  let total = 0;
   let pages = 0;
   for await (const page of options.api.streamInputs({ signal: options.signal })) {
     pages++;
-    for (const input of page) {
-      total++;
-      const marker = input.data?.metadata?.[OWNERSHIP_KEY];
-      if (marker !== null && typeof marker === "object" && !Array.isArray(marker) && marker.manifest === manifest.name) {
-        owned++;
-      }
-      differ.observe(input);
-    }
+    for (const input of page) differ.observe(input);
   }
-  const { changes, summary } = differ.finish();
+  const { changes, summary, live } = differ.finish();
   const plan = buildPlan({
     manifest: { path: manifest.path, name: manifest.name, sha256: manifest.sha256 },
     target: options.target,
     prune: options.prune,
     changes,
     summary,
+    live,
   });
-  plan.live = { total, owned };
-  return { plan, owned, pages };
+  return { plan, owned: live.owned, pages };
 }

@@ -46,6 +46,7 @@ export async function runApply(source: string, options: ApplyCommandOptions, io:
         api: connection.api,
         target: connection.target,
         prune: options.prune === true,
+        cwd: io.cwd,
       }));
     } catch (error) {
       await connection.close();

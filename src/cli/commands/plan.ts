@@ -41,6 +41,7 @@ export async function runPlan(manifestPath: string, options: PlanCommandOptions,
       api: connection.api,
       target: connection.target,
       prune: options.prune === true,
+        cwd: io.cwd,
     }));
   } finally {
     await connection.close();

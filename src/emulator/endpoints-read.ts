@@ -1,0 +1,104 @@
+/**
+ * The read endpoints: ListInputs, StreamInputs, GetInput, GetInputCount. Apps that have never
+ * been written to read as empty.
+ */
+import { formatMicros } from "./clock.js";
+import { RequestError } from "./json-request.js";
+import { QueryParams } from "./query.js";
+import { InputRenderer } from "./render.js";
+import { type Handler, reply } from "./reply.js";
+import { Code } from "./status-codes.js";
+
+export const LIST_PER_PAGE_DEFAULT = 128;
+export const STREAM_PER_PAGE_DEFAULT = 20;
+export const PER_PAGE_MAX = 1000;
+
+function perPage(q: QueryParams, fallback: number): number {
+  const value = q.uint("per_page");
+  if (value > PER_PAGE_MAX) {
+    throw new RequestError(
+      Code.CONN_INVALID_RANGE,
+      `per_page must be at most ${PER_PAGE_MAX}, got ${value}`,
+    );
+  }
+  return value === 0 ? fallback : value;
+}
+
+export const listInputs: Handler = (ctx) => {
+  const q = new QueryParams(ctx.query, ["page", "per_page", "ids", "status.code"]);
+  const page = Math.max(1, q.uint("page"));
+  const size = perPage(q, LIST_PER_PAGE_DEFAULT);
+  const ids = q.all("ids").filter((id) => id !== "");
+  const statusCode = q.statusCode("status.code");
+  const app = ctx.store.appKey(ctx.app, false);
+  const rows =
+    app === undefined
+      ? []
+      : ctx.store.list(app, {
+          page,
+          perPage: size,
+          ...(ids.length > 0 ? { ids } : {}),
+          ...(statusCode !== undefined ? { statusCode } : {}),
+        });
+  const renderer = new InputRenderer(ctx.app, formatMicros);
+  return reply("multi", Code.SUCCESS, ctx.reqId, { payload: renderer.inputs(rows) });
+};
+
+export const streamInputs: Handler = (ctx) => {
+  const q = new QueryParams(ctx.query, ["per_page", "last_id", "descending", "order_by_id"]);
+  const size = perPage(q, STREAM_PER_PAGE_DEFAULT);
+  const lastId = q.string("last_id") || undefined;
+  const descending = q.bool("descending");
+  const orderById = q.bool("order_by_id");
+  const app = ctx.store.appKey(ctx.app, false);
+  if (app === undefined) {
+    if (lastId !== undefined && !orderById) throw unknownLastId(lastId);
+    return reply("multi", Code.SUCCESS, ctx.reqId);
+  }
+  const rows = ctx.store.stream(app, {
+    perPage: size,
+    descending,
+    orderById,
+    ...(lastId !== undefined ? { lastId } : {}),
+  });
+  if (!rows) throw unknownLastId(lastId ?? "");
+  const renderer = new InputRenderer(ctx.app, formatMicros);
+  return reply("multi", Code.SUCCESS, ctx.reqId, { payload: renderer.inputs(rows) });
+};
+
+function unknownLastId(lastId: string): RequestError {
+  return new RequestError(
+    Code.CONN_DOES_NOT_EXIST,
+    `last_id "${lastId}" is not an input of this app`,
+  );
+}
+
+export const getInput: Handler = (ctx) => {
+  new QueryParams(ctx.query, []);
+  const id = ctx.inputId ?? "";
+  const app = ctx.store.appKey(ctx.app, false);
+  const row = app === undefined ? undefined : ctx.store.getInput(app, id);
+  if (!row) throw new RequestError(Code.CONN_DOES_NOT_EXIST, `Input ${id} not found`);
+  const renderer = new InputRenderer(ctx.app, formatMicros);
+  return reply("single", Code.SUCCESS, ctx.reqId, { payload: renderer.input(row) });
+};
+
+export const getInputCount: Handler = (ctx) => {
+  new QueryParams(ctx.query, []);
+  const app = ctx.store.appKey(ctx.app, false);
+  const counts = app === undefined ? new Map<number, number>() : ctx.store.countByStatus(app);
+  let processed = 0;
+  let toProcess = 0;
+  let processing = 0;
+  let errors = 0;
+  for (const [status, n] of counts) {
+    if (status === Code.INPUT_SUCCESS) processed += n;
+    else if (status === Code.INPUT_PENDING) toProcess += n;
+    else if (status === Code.INPUT_IN_PROGRESS) processing += n;
+    else errors += n;
+  }
+  const payload =
+    `{"processed":${processed},"to_process":${toProcess},"errors":${errors},"processing":${processing},` +
+    `"reindexed":0,"to_reindex":0,"reindex_errors":0,"reindexing":0}`;
+  return reply("count", Code.SUCCESS, ctx.reqId, { payload });
+};

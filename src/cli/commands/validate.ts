@@ -1,0 +1,28 @@
+import { formatProblem, loadManifest } from "../../manifest/load.js";
+import type { CliIO } from "../io.js";
+
+/**
+ * `dataset validate <manifest>`: offline schema and semantic checks. Prints
+ * `valid: N inputs (M files)` and returns 0, or every problem on stderr and returns 1.
+ */
+export async function runValidate(manifestPath: string, io: CliIO): Promise<number> {
+  const result = await loadManifest(manifestPath, { cwd: io.cwd });
+  if (result.ok) {
+    const { inputs, files } = result.manifest;
+    io.out(`valid: ${plural(inputs.length, "input")} (${plural(files.length, "file")})`);
+    return 0;
+  }
+  if (result.notFound) {
+    io.err(
+      `error: manifest not found: ${manifestPath} (run from the directory that holds it, or pass its path)`,
+    );
+    return 1;
+  }
+  for (const problem of result.problems) io.err(formatProblem(problem));
+  io.err(`${plural(result.problems.length, "error")} in ${manifestPath}`);
+  return 1;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,46 @@
+/** `defaults:` merged into an input: the input's fields win, metadata is deep-merged. Pure. */
+import type { JsonObject, JsonValue } from "../api/types.js";
+import type { DesiredConcept } from "./types.js";
+
+/**
+ * Deep-merges `override` into `base`: mappings merge key by key, anything else (lists
+ * included) from `override` replaces. Returns fresh objects: YAML aliases may share references
+ * between inputs, and no input must see another's values change.
+ */
+export function mergeMetadata(base: JsonObject, override: JsonObject): JsonObject {
+  const merged: JsonObject = {};
+  for (const [key, value] of Object.entries(base)) merged[key] = cloneJson(value);
+  for (const [key, value] of Object.entries(override)) {
+    const existing = merged[key];
+    merged[key] =
+      isJsonObject(existing) && isJsonObject(value)
+        ? mergeMetadata(existing, value)
+        : cloneJson(value);
+  }
+  return merged;
+}
+
+/** The input's concepts, then the defaults' concepts it does not list itself. */
+export function mergeConcepts(
+  defaults: readonly DesiredConcept[],
+  own: readonly DesiredConcept[],
+): DesiredConcept[] {
+  const merged = own.map((concept) => ({ ...concept }));
+  const listed = new Set(own.map((concept) => concept.id));
+  for (const concept of defaults) if (!listed.has(concept.id)) merged.push({ ...concept });
+  return merged;
+}
+
+export function cloneJson(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (isJsonObject(value)) {
+    const copy: JsonObject = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = cloneJson(item);
+    return copy;
+  }
+  return value;
+}
+
+function isJsonObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,52 @@
+/** Reads one manifest or included file: size-capped, UTF-8, hashed. */
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { formatBytes } from "./files.js";
+
+export type ReadSourceResult =
+  | { ok: true; text: string; sha256: string }
+  | { ok: false; notFound: boolean; message: string };
+
+export async function readSourceFile(
+  absPath: string,
+  options: { maxBytes: number },
+): Promise<ReadSourceResult> {
+  const tooLarge = (size: number): ReadSourceResult => ({
+    ok: false,
+    notFound: false,
+    message: `file is ${formatBytes(size)}; manifest files are limited to ${formatBytes(options.maxBytes)}`,
+  });
+  let bytes: Buffer;
+  try {
+    const info = await stat(absPath);
+    if (!info.isFile()) return { ok: false, notFound: false, message: "not a regular file" };
+    // Checked before reading so that a huge file is never loaded into memory.
+    if (info.size > options.maxBytes) return tooLarge(info.size);
+    bytes = await readFile(absPath);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "ENOENT" || code === "ENOTDIR")
+      return { ok: false, notFound: true, message: "file not found" };
+    return { ok: false, notFound: false, message: `cannot read file (${code ?? String(error)})` };
+  }
+  if (bytes.length > options.maxBytes) return tooLarge(bytes.length);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, notFound: false, message: "not valid UTF-8 text" };
+  }
+  return { ok: true, text, sha256: createHash("sha256").update(bytes).digest("hex") };
+}
+
+export function errorCode(error: unknown): string | undefined {
+  if (
+    typeof error === "object" &&
+    error !== null &&
+    "code" in error &&
+    typeof error.code === "string"
+  ) {
+    return error.code;
+  }
+  return undefined;
+}

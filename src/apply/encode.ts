@@ -12,7 +12,9 @@ export class FileChangedError extends Error {
     readonly expected: string,
     readonly actual: string,
   ) {
-    super(`${path} changed since the plan was made (sha256 ${actual.slice(0, 12)}…, planned ${expected.slice(0, 12)}…)`);
+    super(
+      `${path} changed since the plan was made (sha256 ${actual.slice(0, 12)}…, planned ${expected.slice(0, 12)}…)`,
+    );
     this.name = "FileChangedError";
   }
 }
@@ -32,10 +34,15 @@ export async function toPostInput(
     const absPath = resolve(options.baseDir, image.file.path);
     const bytes = await options.readFile(absPath);
     const actual = createHash("sha256").update(bytes).digest("hex");
-    if (actual !== image.file.sha256) throw new FileChangedError(image.file.path, image.file.sha256, actual);
-    data.image = { base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64") };
+    if (actual !== image.file.sha256)
+      throw new FileChangedError(image.file.path, image.file.sha256, actual);
+    data.image = {
+      base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+    };
   } else {
-    data.image = image.allow_duplicate_url ? { url: image.url, allow_duplicate_url: true } : { url: image.url };
+    data.image = image.allow_duplicate_url
+      ? { url: image.url, allow_duplicate_url: true }
+      : { url: image.url };
   }
   return { id: planned.id, data };
 }

@@ -80,6 +80,7 @@ class ApplyRun {
     interrupted: false,
     waited: false,
     requests: { delete: 0, confirm: 0, post: 0, patch: 0, poll: 0 },
+    pollRounds: 0,
   };
   private readonly settled = new Set<string>();
   private readonly sleep: Sleep;
@@ -115,7 +116,9 @@ class ApplyRun {
         this.settled.add(c.id);
       }
     }
-    const freed = await this.confirmDeletedPhase(reposts.map((c) => c.id).filter((id) => deleted.has(id)));
+    const freed = await this.confirmDeletedPhase(
+      reposts.map((c) => c.id).filter((id) => deleted.has(id)),
+    );
 
     const toPost: { planned: PlannedInput; replaced: boolean }[] = [];
     for (const c of changes) {
@@ -127,12 +130,14 @@ class ApplyRun {
     const written = await this.createPhase(toPost);
     await this.updatePhase(changes.flatMap((c) => (c.action === "update" ? [c.after] : [])));
 
+    this.report.waited = this.o.wait.enabled;
     if (this.o.wait.enabled && written.size > 0 && !this.aborted) {
-      this.report.waited = true;
       const result = await waitForIndexing({
         api: this.o.api,
         ids: [...written.entries()].filter(([, state]) => state === "pending").map(([id]) => id),
-        alreadyDone: [...written.entries()].filter(([, state]) => state === "done").map(([id]) => id),
+        alreadyDone: [...written.entries()]
+          .filter(([, state]) => state === "done")
+          .map(([id]) => id),
         concurrency: this.o.concurrency,
         timeoutMs: this.o.wait.timeoutMs,
         signal: this.o.signal,
@@ -142,6 +147,7 @@ class ApplyRun {
       });
       this.report.indexed.push(...result.indexed);
       this.report.requests.poll += result.requests;
+      this.report.pollRounds = result.rounds;
       for (const f of result.failed) this.report.failed.push({ ...f, phase: "wait" });
       this.report.stillIndexing.push(...result.pending);
     } else {
@@ -170,7 +176,13 @@ class ApplyRun {
         failed += batch.length;
         for (const id of batch) this.fail(id, "delete", errorText(error));
       }
-      this.emit({ type: "phase.progress", phase: "delete", done: ok.size, failed, total: ids.length });
+      this.emit({
+        type: "phase.progress",
+        phase: "delete",
+        done: ok.size,
+        failed,
+        total: ids.length,
+      });
     });
     this.emit({ type: "phase.end", phase: "delete", done: ok.size, failed, total: ids.length });
     return ok;
@@ -200,19 +212,35 @@ class ApplyRun {
           this.fail(id, "confirm-delete", errorText(error));
         }
       });
-      this.emit({ type: "phase.progress", phase: "confirm-delete", done: gone.size, failed: 0, total: ids.length });
+      this.emit({
+        type: "phase.progress",
+        phase: "confirm-delete",
+        done: gone.size,
+        failed: 0,
+        total: ids.length,
+      });
       pending = stillThere.filter((id) => !this.settled.has(id));
       if (pending.length === 0) break;
       if (this.now() - started > timeoutMs) {
         for (const id of pending) {
-          this.fail(id, "confirm-delete", `the API had not finished deleting it after ${Math.round(timeoutMs / 1000)} s; it was not posted again`);
+          this.fail(
+            id,
+            "confirm-delete",
+            `the API had not finished deleting it after ${Math.round(timeoutMs / 1000)} s; it was not posted again`,
+          );
         }
         break;
       }
       await this.sleep(delay, this.o.signal);
       delay = Math.min(delay * 1.5, 3000);
     }
-    this.emit({ type: "phase.end", phase: "confirm-delete", done: gone.size, failed: ids.length - gone.size, total: ids.length });
+    this.emit({
+      type: "phase.end",
+      phase: "confirm-delete",
+      done: gone.size,
+      failed: ids.length - gone.size,
+      total: ids.length,
+    });
     return gone;
   }
 
@@ -238,7 +266,13 @@ class ApplyRun {
       (replacedIds.has(id) ? this.report.replaced : this.report.created).push(id);
     };
     const progress = () =>
-      this.emit({ type: "phase.progress", phase: "create", done: written.size, failed: this.failedIn("create"), total });
+      this.emit({
+        type: "phase.progress",
+        phase: "create",
+        done: written.size,
+        failed: this.failedIn("create"),
+        total,
+      });
 
     this.emit({ type: "phase.start", phase: "create", total });
     let pending = items.map((i) => i.planned);
@@ -276,9 +310,21 @@ class ApplyRun {
         progress();
       });
       pending = retry;
-      if (retry.length > 0) this.emit({ type: "batch.retry", phase: "create", ids: retry.length, reason: "retryable per-input status" });
+      if (retry.length > 0)
+        this.emit({
+          type: "batch.retry",
+          phase: "create",
+          ids: retry.length,
+          reason: "retryable per-input status",
+        });
     }
-    this.emit({ type: "phase.end", phase: "create", done: written.size, failed: this.failedIn("create"), total });
+    this.emit({
+      type: "phase.end",
+      phase: "create",
+      done: written.size,
+      failed: this.failedIn("create"),
+      total,
+    });
     return written;
   }
 
@@ -316,7 +362,8 @@ class ApplyRun {
       const status = echoed?.status;
       if (isAcceptedInputStatus(status) && echoed !== undefined) accepted.push({ planned, status });
       else if (isDuplicateIdStatus(status)) duplicates.push({ planned, status });
-      else if (status !== undefined && isRetryableInputStatus(Number(status.code))) retryable.push({ planned, status });
+      else if (status !== undefined && isRetryableInputStatus(Number(status.code)))
+        retryable.push({ planned, status });
       else if (echoed === undefined) retryable.push({ planned, status: reply.status });
       else this.fail(planned.id, "create", describeStatus(status), status?.code);
     });
@@ -366,11 +413,23 @@ class ApplyRun {
         } catch (error) {
           for (const planned of batch) this.fail(planned.id, "update", errorText(error));
         }
-        this.emit({ type: "phase.progress", phase: "update", done: this.report.updated.length, failed: this.failedIn("update"), total });
+        this.emit({
+          type: "phase.progress",
+          phase: "update",
+          done: this.report.updated.length,
+          failed: this.failedIn("update"),
+          total,
+        });
       });
       pending = retry;
     }
-    this.emit({ type: "phase.end", phase: "update", done: this.report.updated.length, failed: this.failedIn("update"), total });
+    this.emit({
+      type: "phase.end",
+      phase: "update",
+      done: this.report.updated.length,
+      failed: this.failedIn("update"),
+      total,
+    });
   }
 }
 

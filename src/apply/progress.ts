@@ -37,13 +37,20 @@ export function ttyProgress(stream: NodeJS.WritableStream): ProgressSink {
       if (event.type === "batch.retry") return;
       let entry = bars.get(event.phase);
       if (entry === undefined) {
-        const bar = multi.create(event.total, 0, { label: LABELS[event.phase].padEnd(16), failed: 0, rate: "0" });
+        const bar = multi.create(event.total, 0, {
+          label: LABELS[event.phase].padEnd(16),
+          failed: 0,
+          rate: "0",
+        });
         entry = { bar, started: Date.now() };
         bars.set(event.phase, entry);
       }
       if (event.type === "phase.start") return;
       const seconds = Math.max((Date.now() - entry.started) / 1000, 0.001);
-      entry.bar.update(event.done, { failed: event.failed, rate: (event.done / seconds).toFixed(0) });
+      entry.bar.update(event.done, {
+        failed: event.failed,
+        rate: (event.done / seconds).toFixed(0),
+      });
     },
     stop() {
       multi.stop();

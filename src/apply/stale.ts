@@ -21,9 +21,16 @@ export async function findStaleReasons(options: {
   const { plan, api } = options;
   const reasons: string[] = [];
   const live = new Map<string, ApiInput>();
-  await runBounded(chunk(plan.changes.map((c) => c.id), 128), options, async (ids) => {
-    for (const input of await api.listInputsByIds(ids)) live.set(input.id, input);
-  });
+  await runBounded(
+    chunk(
+      plan.changes.map((c) => c.id),
+      128,
+    ),
+    options,
+    async (ids) => {
+      for (const input of await api.listInputsByIds(ids)) live.set(input.id, input);
+    },
+  );
   for (const change of plan.changes) {
     const now = live.get(change.id);
     if (change.action === "create") {
@@ -31,7 +38,9 @@ export async function findStaleReasons(options: {
     } else if (now === undefined) {
       reasons.push(`${change.id} is no longer in the app`);
     } else if ((now.modified_at ?? null) !== change.live_modified_at) {
-      reasons.push(`${change.id} was modified at ${now.modified_at ?? "an unknown time"} after the plan was made`);
+      reasons.push(
+        `${change.id} was modified at ${now.modified_at ?? "an unknown time"} after the plan was made`,
+      );
     }
     if (change.action !== "delete") {
       const image = change.after.data.image;
@@ -43,7 +52,8 @@ export async function findStaleReasons(options: {
         } catch {
           actual = "missing";
         }
-        if (actual !== image.file.sha256) reasons.push(`${image.file.path} changed since the plan was made`);
+        if (actual !== image.file.sha256)
+          reasons.push(`${image.file.path} changed since the plan was made`);
       }
     }
   }

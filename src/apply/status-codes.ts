@@ -50,6 +50,8 @@ export function indexState(status: ApiStatus | undefined): IndexState {
 
 export function describeStatus(status: ApiStatus | undefined): string {
   if (status === undefined) return "no status";
-  const words = [status.description, status.details].filter((w) => w !== undefined && w !== "").join(": ");
+  const words = [status.description, status.details]
+    .filter((w) => w !== undefined && w !== "")
+    .join(": ");
   return words === "" ? `status ${status.code}` : words;
 }

@@ -35,4 +35,6 @@ export interface ApplyReport {
   waited: boolean;
   /** Requests made to the API by this apply, per kind, for the report. */
   requests: { delete: number; confirm: number; post: number; patch: number; poll: number };
+  /** Rounds of indexing polls. */
+  pollRounds: number;
 }

@@ -26,6 +26,8 @@ export interface WaitResult {
   /** Still pending when waiting stopped (timeout or interrupt). */
   pending: string[];
   requests: number;
+  /** Polling rounds made (each polls every pending id once, 128 per request). */
+  rounds: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
   const total = options.ids.length + indexed.length;
   let pending = options.ids;
   let requests = 0;
+  let rounds = 0;
   let delay = options.firstDelayMs ?? 500;
   const maxDelay = options.maxDelayMs ?? 10_000;
   const deadline = now() + options.timeoutMs;
@@ -51,6 +54,7 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
     await sleep(Math.min(delay, Math.max(0, deadline - now())), signal);
     if (signal?.aborted) break;
     delay = Math.min(delay * 1.5, maxDelay);
+    rounds++;
     const next: string[] = [];
     await runBounded(chunk(pending, 128), { concurrency: options.concurrency }, async (ids) => {
       let lives: Awaited<ReturnType<InputsApi["listInputsByIds"]>>;
@@ -70,7 +74,8 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
         }
         const state = indexState(live.status);
         if (state === "done") indexed.push(id);
-        else if (state === "failed") failed.push({ id, code: live.status?.code, description: describeStatus(live.status) });
+        else if (state === "failed")
+          failed.push({ id, code: live.status?.code, description: describeStatus(live.status) });
         else next.push(id);
       }
     });
@@ -78,5 +83,5 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
     progress("phase.progress");
   }
   progress("phase.end");
-  return { indexed, failed, pending, requests };
+  return { indexed, failed, pending, requests, rounds };
 }

@@ -33,7 +33,11 @@ function exitCodeFor(error: unknown, err: (text: string) => void, debug: boolean
   }
   const message = error instanceof Error ? error.message : String(error);
   err(`internal error: ${message}`);
-  err(debug ? ((error as Error)?.stack ?? "") : "(run with DEBUG=dataset for details, and please report it)");
+  err(
+    debug
+      ? ((error as Error)?.stack ?? "")
+      : "(run with DEBUG=dataset for details, and please report it)",
+  );
   return 1;
 }
 

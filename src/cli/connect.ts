@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { InputsApi } from "../api/client-types.js";
 import { createClient } from "../api/client.js";
+import type { InputsApi } from "../api/client-types.js";
 import { startEmulator } from "../emulator/index.js";
 import type { PlanTarget } from "../plan/types.js";
 import type { CliIO } from "./io.js";
@@ -58,14 +58,19 @@ export async function connect(target: Target, io: CliIO): Promise<Connection> {
   );
   const client = createClient({
     apiBase: emulator.url,
-    pat: "local",
+    pat: "embedded-local-app-token",
     userId: target.userId,
     appId: target.appId,
     maxRps: target.maxRps,
   });
   return {
     api: client,
-    target: { api_base: localApiBase(target.dir), user_id: target.userId, app_id: target.appId, local: true },
+    target: {
+      api_base: localApiBase(target.dir),
+      user_id: target.userId,
+      app_id: target.appId,
+      local: true,
+    },
     maxRps: target.maxRps,
     close: async () => {
       await client.close();

@@ -8,7 +8,10 @@ export function parseDuration(text: string, flag: string): number {
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== trimmed) {
-    throw new UserError("bad-flag", `${flag} must be a duration like 30s, 10m or 1h, got "${text}"`);
+    throw new UserError(
+      "bad-flag",
+      `${flag} must be a duration like 30s, 10m or 1h, got "${text}"`,
+    );
   }
   return parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] as string] ?? 0), 0);
 }
@@ -16,13 +19,15 @@ export function parseDuration(text: string, flag: string): number {
 /** Parses a positive integer flag value. */
 export function parsePositiveInt(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UserError("bad-flag", `${flag} must be a positive whole number, got "${text}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError("bad-flag", `${flag} must be a positive whole number, got "${text}"`);
   return n;
 }
 
 /** Parses a positive number flag value. */
 export function parsePositiveNumber(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError("bad-flag", `${flag} must be a positive number, got "${text}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UserError("bad-flag", `${flag} must be a positive number, got "${text}"`);
   return n;
 }

@@ -6,7 +6,11 @@ export class UserError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
   readonly exitCode: number;
-  constructor(code: string, message: string, options: { hint?: string; exitCode?: number; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { hint?: string; exitCode?: number; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "UserError";
     this.code = code;

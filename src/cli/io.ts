@@ -68,7 +68,9 @@ export function processIO(): CliIO {
 }
 
 /** A host that captures everything, for tests. */
-export function captureIO(overrides: Partial<CliIO> = {}): CliIO & { stdout: string[]; stderr: string[] } {
+export function captureIO(
+  overrides: Partial<CliIO> = {},
+): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return {

@@ -12,7 +12,11 @@ export async function loadManifestOrFail(path: string, io: CliIO): Promise<Manif
   if (result.ok) return result.manifest;
   for (const problem of result.problems) io.err(formatProblem(problem));
   const n = result.problems.length;
-  throw new UserError("invalid-manifest", `${n} ${n === 1 ? "problem" : "problems"} in ${path}; nothing was changed`, {
-    hint: `fix them and run \`dataset validate ${path}\``,
-  });
+  throw new UserError(
+    "invalid-manifest",
+    `${n} ${n === 1 ? "problem" : "problems"} in ${path}; nothing was changed`,
+    {
+      hint: `fix them and run \`dataset validate ${path}\``,
+    },
+  );
 }

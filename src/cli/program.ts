@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { emulatorCommand } from "./commands/emulator.js";
 import { runApply } from "./commands/apply.js";
+import { emulatorCommand } from "./commands/emulator.js";
 import { runPlan } from "./commands/plan.js";
 import { runValidate } from "./commands/validate.js";
 import { parsePositiveInt, parsePositiveNumber } from "./duration.js";
@@ -30,12 +30,19 @@ function numberArg(flag: string) {
 /** The target flags of contract §2, shared by plan and apply. */
 function addTargetOptions(command: Command): Command {
   return command
-    .option("--api-base <url>", "API root (env CLARIFAI_API_BASE; default https://api.clarifai.com)")
+    .option(
+      "--api-base <url>",
+      "API root (env CLARIFAI_API_BASE; default https://api.clarifai.com)",
+    )
     .option("--pat <token>", "personal access token (env CLARIFAI_PAT); never printed")
     .option("--user-id <id>", "the target app's user id (env CLARIFAI_USER_ID)")
     .option("--app-id <id>", "the target app's id (env CLARIFAI_APP_ID)")
     .option("--local [dir]", "use the embedded local app stored in DIR (default .dataset/local)")
-    .option("--max-rps <n>", "client-side request-rate cap (default 15 for a real app)", numberArg("--max-rps"))
+    .option(
+      "--max-rps <n>",
+      "client-side request-rate cap (default 15 for a real app)",
+      numberArg("--max-rps"),
+    )
     .option("--prune", "also delete inputs owned by this manifest that it no longer declares");
 }
 
@@ -68,7 +75,11 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
       .description("read the live app and print what apply would change")
       .argument("<manifest>", "path to the manifest"),
   )
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .addOption(
+      new Option("--format <format>", "output format")
+        .choices(["text", "json", "markdown"])
+        .default("text"),
+    )
     .option("--out <file>", "also save the plan as JSON for a later `dataset apply FILE`")
     .option("--detailed-exitcode", "exit 2 when there are changes, 0 when there are none")
     .action(async (manifest: string, options) => {

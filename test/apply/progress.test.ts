@@ -15,6 +15,9 @@ describe("lineProgress (no terminal)", () => {
     sink.onEvent({ type: "phase.progress", phase: "create", done: 768, failed: 1, total: 1000 });
     t = 8000;
     sink.onEvent({ type: "phase.end", phase: "create", done: 999, failed: 1, total: 1000 });
-    expect(lines).toEqual(["created: 768/1000, 1 failed (128/s)", "created: 999/1000, 1 failed (125/s)"]);
+    expect(lines).toEqual([
+      "created: 768/1000, 1 failed (128/s)",
+      "created: 999/1000, 1 failed (125/s)",
+    ]);
   });
 });

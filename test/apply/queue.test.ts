@@ -19,12 +19,16 @@ describe("runBounded", () => {
   it("starts nothing new after the signal aborts, but lets work in flight finish", async () => {
     const controller = new AbortController();
     const started: number[] = [];
-    const results = await runBounded([0, 1, 2, 3, 4], { concurrency: 1, signal: controller.signal }, async (n) => {
-      started.push(n);
-      if (n === 1) controller.abort();
-      await Promise.resolve();
-      return n;
-    });
+    const results = await runBounded(
+      [0, 1, 2, 3, 4],
+      { concurrency: 1, signal: controller.signal },
+      async (n) => {
+        started.push(n);
+        if (n === 1) controller.abort();
+        await Promise.resolve();
+        return n;
+      },
+    );
     expect(started).toEqual([0, 1]);
     expect(results).toEqual([0, 1, undefined, undefined, undefined]);
   });
@@ -34,6 +38,11 @@ describe("chunk", () => {
   it("splits into pieces of at most the size", () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunk([], 128)).toEqual([]);
-    expect(chunk(Array.from({ length: 257 }, (_, i) => i), 128).map((c) => c.length)).toEqual([128, 128, 1]);
+    expect(
+      chunk(
+        Array.from({ length: 257 }, (_, i) => i),
+        128,
+      ).map((c) => c.length),
+    ).toEqual([128, 128, 1]);
   });
 });

@@ -20,7 +20,11 @@ describe("parseDuration", () => {
 
   it("positive whole numbers only", () => {
     expect(parsePositiveInt("4", "--concurrency")).toBe(4);
-    expect(() => parsePositiveInt("0", "--concurrency")).toThrow("--concurrency must be a positive whole number");
-    expect(() => parsePositiveInt("2.5", "--concurrency")).toThrow("--concurrency must be a positive whole number");
+    expect(() => parsePositiveInt("0", "--concurrency")).toThrow(
+      "--concurrency must be a positive whole number",
+    );
+    expect(() => parsePositiveInt("2.5", "--concurrency")).toThrow(
+      "--concurrency must be a positive whole number",
+    );
   });
 });

@@ -17,7 +17,11 @@ describe("selectTarget", () => {
   });
 
   it("--local DIR picks the local app in that directory", () => {
-    const t = selectTarget({ ...base, flags: { local: "tmp/app" }, env: { CLARIFAI_USER_ID: "u" } });
+    const t = selectTarget({
+      ...base,
+      flags: { local: "tmp/app" },
+      env: { CLARIFAI_USER_ID: "u" },
+    });
     expect(t).toMatchObject({ kind: "local", dir: "tmp/app", userId: "u", reason: "flag" });
   });
 
@@ -45,9 +49,9 @@ describe("selectTarget", () => {
   });
 
   it("an API base without a token is an error that says what to set", () => {
-    expect(() => selectTarget({ ...base, flags: { apiBase: "http://127.0.0.1:9" }, env: {} })).toThrow(
-      /no personal access token for http:\/\/127\.0\.0\.1:9/,
-    );
+    expect(() =>
+      selectTarget({ ...base, flags: { apiBase: "http://127.0.0.1:9" }, env: {} }),
+    ).toThrow(/no personal access token for http:\/\/127\.0\.0\.1:9/);
   });
 
   it("a token without an app is an error naming what is missing", () => {
@@ -57,13 +61,21 @@ describe("selectTarget", () => {
   });
 
   it("keeps a path prefix of the API base and drops a trailing slash", () => {
-    const t = selectTarget({ ...base, flags: { apiBase: "http://proxy.local/clarifai/", pat: "p", userId: "u", appId: "a" }, env: {} });
+    const t = selectTarget({
+      ...base,
+      flags: { apiBase: "http://proxy.local/clarifai/", pat: "p", userId: "u", appId: "a" },
+      env: {},
+    });
     expect(t).toMatchObject({ kind: "remote", apiBase: "http://proxy.local/clarifai" });
   });
 
   it("rejects a non-http API base", () => {
-    expect(() => selectTarget({ ...base, flags: { apiBase: "ftp://x", pat: "p", userId: "u", appId: "a" }, env: {} })).toThrow(
-      "the API base must be http(s)",
-    );
+    expect(() =>
+      selectTarget({
+        ...base,
+        flags: { apiBase: "ftp://x", pat: "p", userId: "u", appId: "a" },
+        env: {},
+      }),
+    ).toThrow("the API base must be http(s)");
   });
 });

@@ -28,7 +28,11 @@ export interface ApplyCommandOptions extends TargetFlags {
 const readBytes = (path: string) => readFile(path);
 
 /** `dataset apply <manifest | plan.json>`. Returns the exit code (130 when interrupted). */
-export async function runApply(source: string, options: ApplyCommandOptions, io: CliIO): Promise<number> {
+export async function runApply(
+  source: string,
+  options: ApplyCommandOptions,
+  io: CliIO,
+): Promise<number> {
   const waitTimeoutMs = parseDuration(options.waitTimeout ?? "10m", "--wait-timeout");
   const concurrency = options.concurrency ?? 4;
   const savedPlan = source.endsWith(".json") ? await readSavedPlan(source, io) : undefined;
@@ -38,7 +42,12 @@ export async function runApply(source: string, options: ApplyCommandOptions, io:
   let owned: number;
   if (savedPlan === undefined) {
     const manifest = await loadManifestOrFail(source, io);
-    const target = selectTarget({ flags: options, env: io.env, manifestApp: manifest.app, manifestName: manifest.name });
+    const target = selectTarget({
+      flags: options,
+      env: io.env,
+      manifestApp: manifest.app,
+      manifestName: manifest.name,
+    });
     connection = await connect(target, io);
     try {
       ({ plan, owned } = await computeLivePlan({
@@ -66,12 +75,22 @@ export async function runApply(source: string, options: ApplyCommandOptions, io:
   try {
     const baseDir = dirname(resolve(io.cwd, plan.manifest.path));
     if (savedPlan !== undefined) {
-      const reasons = await findStaleReasons({ plan, api: connection.api, baseDir, readFile: readBytes, concurrency });
+      const reasons = await findStaleReasons({
+        plan,
+        api: connection.api,
+        baseDir,
+        readFile: readBytes,
+        concurrency,
+      });
       if (reasons.length > 0) {
         const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more)` : "";
-        throw new UserError("stale-plan", `the plan is stale: ${reasons.slice(0, 5).join("; ")}${more}; nothing was changed`, {
-          hint: `make a new plan with \`dataset plan ${plan.manifest.path} --out ${source}\``,
-        });
+        throw new UserError(
+          "stale-plan",
+          `the plan is stale: ${reasons.slice(0, 5).join("; ")}${more}; nothing was changed`,
+          {
+            hint: `make a new plan with \`dataset plan ${plan.manifest.path} --out ${source}\``,
+          },
+        );
       }
     }
 
@@ -83,15 +102,21 @@ export async function runApply(source: string, options: ApplyCommandOptions, io:
       throw new UserError(
         "mass-delete",
         `refusing to delete ${guard.deletes} inputs (more than 50 and more than 25% of the ${guard.owned} inputs this manifest owns); nothing was changed`,
-        { hint: "check the plan above; if it is what you want, run again with --allow-mass-delete" },
+        {
+          hint: "check the plan above; if it is what you want, run again with --allow-mass-delete",
+        },
       );
     }
 
     if (options.yes !== true) {
       if (!io.stdinIsTTY || !io.stderrIsTTY) {
-        throw new UserError("needs-confirmation", "apply needs confirmation, and there is no terminal to ask on; nothing was changed", {
-          hint: "review the plan above and pass --yes to apply it without asking (as in CI)",
-        });
+        throw new UserError(
+          "needs-confirmation",
+          "apply needs confirmation, and there is no terminal to ask on; nothing was changed",
+          {
+            hint: "review the plan above and pass --yes to apply it without asking (as in CI)",
+          },
+        );
       }
       const ok = await io.confirm("Apply these changes? Only 'yes' will be accepted:");
       if (!ok) {
@@ -104,9 +129,12 @@ export async function runApply(source: string, options: ApplyCommandOptions, io:
     const stopListening = io.onInterrupt(() => {
       if (controller.signal.aborted) return;
       controller.abort();
-      io.err("Interrupted: finishing the requests in flight, then stopping (Ctrl-C again quits at once).");
+      io.err(
+        "Interrupted: finishing the requests in flight, then stopping (Ctrl-C again quits at once).",
+      );
     });
-    const progress: ProgressSink = io.stderrIsTTY && io.colorErr ? ttyProgress(process.stderr) : lineProgress(io.err);
+    const progress: ProgressSink =
+      io.stderrIsTTY && io.colorErr ? ttyProgress(process.stderr) : lineProgress(io.err);
     let report: ApplyReport;
     try {
       report = await applyPlan({
@@ -149,17 +177,30 @@ async function readSavedPlan(path: string, io: CliIO): Promise<Plan> {
  */
 function targetForSavedPlan(plan: Plan, flags: TargetFlags, io: CliIO): Target {
   const planned = plan.target;
-  const localDir = planned.api_base.startsWith("local:") ? planned.api_base.slice("local:".length) : undefined;
+  const localDir = planned.api_base.startsWith("local:")
+    ? planned.api_base.slice("local:".length)
+    : undefined;
   const target = selectTarget({
-    flags: localDir !== undefined && flags.local === undefined && flags.apiBase === undefined && flags.pat === undefined
-      ? { ...flags, local: localDir }
-      : flags,
-    env: localDir !== undefined ? {} : { ...io.env, CLARIFAI_API_BASE: io.env.CLARIFAI_API_BASE ?? planned.api_base },
+    flags:
+      localDir !== undefined &&
+      flags.local === undefined &&
+      flags.apiBase === undefined &&
+      flags.pat === undefined
+        ? { ...flags, local: localDir }
+        : flags,
+    env:
+      localDir !== undefined
+        ? {}
+        : { ...io.env, CLARIFAI_API_BASE: io.env.CLARIFAI_API_BASE ?? planned.api_base },
     manifestApp: { user_id: planned.user_id, app_id: planned.app_id },
     manifestName: plan.manifest.name,
   });
   const apiBase = target.kind === "local" ? localApiBase(target.dir) : target.apiBase;
-  if (apiBase !== planned.api_base || target.userId !== planned.user_id || target.appId !== planned.app_id) {
+  if (
+    apiBase !== planned.api_base ||
+    target.userId !== planned.user_id ||
+    target.appId !== planned.app_id
+  ) {
     throw new UserError(
       "wrong-target",
       `the plan was made for ${planned.api_base} ${planned.user_id}/${planned.app_id}, not ${apiBase} ${target.userId}/${target.appId}; nothing was changed`,
@@ -171,7 +212,11 @@ function targetForSavedPlan(plan: Plan, flags: TargetFlags, io: CliIO): Target {
 
 function printReport(report: ApplyReport, io: CliIO, waitTimeoutMs: number): void {
   const failedCount = report.failed.length;
-  const head = report.interrupted ? "Apply interrupted" : failedCount > 0 ? "Apply finished with errors" : "Apply complete";
+  const head = report.interrupted
+    ? "Apply interrupted"
+    : failedCount > 0
+      ? "Apply finished with errors"
+      : "Apply complete";
   const indexing = report.waited
     ? `${report.indexed.length} indexed, ${failedCount} failed`
     : `${failedCount} failed; indexing not awaited`;
@@ -183,15 +228,23 @@ function printReport(report: ApplyReport, io: CliIO, waitTimeoutMs: number): voi
     io.out(`  failed ${f.id} (${f.phase}): ${f.description}${code}`);
   }
   if (report.stillIndexing.length > 0) {
-    const why = report.interrupted ? "when interrupted" : `after ${Math.round(waitTimeoutMs / 1000)} s`;
-    io.out(`  ${report.stillIndexing.length} inputs were still indexing ${why}: ${listIds(report.stillIndexing)}`);
+    const why = report.interrupted
+      ? "when interrupted"
+      : `after ${Math.round(waitTimeoutMs / 1000)} s`;
+    io.out(
+      `  ${report.stillIndexing.length} inputs were still indexing ${why}: ${listIds(report.stillIndexing)}`,
+    );
   }
   if (report.notDone.length > 0) {
-    io.out(`  not done (${report.notDone.length}): ${listIds(report.notDone.map((n) => `${n.id} (${n.action})`))}`);
+    io.out(
+      `  not done (${report.notDone.length}): ${listIds(report.notDone.map((n) => `${n.id} (${n.action})`))}`,
+    );
     io.out("  Run `dataset apply` again to finish: it plans from the app as it is now.");
   }
 }
 
 function listIds(ids: string[]): string {
-  return ids.length <= 20 ? ids.join(", ") : `${ids.slice(0, 20).join(", ")} and ${ids.length - 20} more`;
+  return ids.length <= 20
+    ? ids.join(", ")
+    : `${ids.slice(0, 20).join(", ")} and ${ids.length - 20} more`;
 }

@@ -21,7 +21,9 @@ export interface PlanCommandOptions extends TargetFlags {
 export function parseFormat(format: string | undefined): PlanFormat {
   const value = format ?? "text";
   if (value === "text" || value === "json" || value === "markdown") return value;
-  throw new UserError("bad-flag", `unknown --format "${value}"`, { hint: "use one of: text, json, markdown" });
+  throw new UserError("bad-flag", `unknown --format "${value}"`, {
+    hint: "use one of: text, json, markdown",
+  });
 }
 
 export function hasChanges(plan: Plan): boolean {
@@ -29,10 +31,19 @@ export function hasChanges(plan: Plan): boolean {
 }
 
 /** `dataset plan <manifest>`: read the live app, diff, print. Returns the exit code. */
-export async function runPlan(manifestPath: string, options: PlanCommandOptions, io: CliIO): Promise<number> {
+export async function runPlan(
+  manifestPath: string,
+  options: PlanCommandOptions,
+  io: CliIO,
+): Promise<number> {
   const format = parseFormat(options.format);
   const manifest = await loadManifestOrFail(manifestPath, io);
-  const target = selectTarget({ flags: options, env: io.env, manifestApp: manifest.app, manifestName: manifest.name });
+  const target = selectTarget({
+    flags: options,
+    env: io.env,
+    manifestApp: manifest.app,
+    manifestName: manifest.name,
+  });
   const connection = await connect(target, io);
   let plan: Plan;
   try {
@@ -41,7 +52,7 @@ export async function runPlan(manifestPath: string, options: PlanCommandOptions,
       api: connection.api,
       target: connection.target,
       prune: options.prune === true,
-        cwd: io.cwd,
+      cwd: io.cwd,
     }));
   } finally {
     await connection.close();

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { emulatorCommand } from "../../src/cli/commands/emulator.js";
+import { UserError } from "../../src/cli/errors.js";
+import { captureIO } from "../../src/cli/io.js";
+
+function harness() {
+  let interrupt: (() => void) | undefined;
+  const io = captureIO({
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => {
+        interrupt = undefined;
+      };
+    },
+  });
+  const command = emulatorCommand(io)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  return { io, command, interrupt: () => interrupt?.() };
+}
+
+async function listeningUrl(io: { stdout: string[] }): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const line = io.stdout.find((l) => l.includes("listening on"));
+    const url = line && /listening on (http:\/\/\S+)/.exec(line)?.[1];
+    if (url) return url;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("the emulator did not start");
+}
+
+describe("dataset emulator", () => {
+  it("prints where it listens, serves the API and stops on SIGINT", async () => {
+    const { io, command, interrupt } = harness();
+    const running = command.parseAsync(
+      ["--port", "0", "--db", ":memory:", "--app", "acme/catalog", "--pat", "tok"],
+      {
+        from: "user",
+      },
+    );
+    const url = await listeningUrl(io);
+    expect(io.stdout[0]).toMatch(
+      /^Clarifai-compatible emulator listening on http:\/\/127\.0\.0\.1:\d+ \(store: :memory:\)$/,
+    );
+    const r = await fetch(`${url}/v2/inputs/status`, { headers: { authorization: "Key tok" } });
+    expect(((await r.json()) as { status: { code: number } }).status.code).toBe(10000);
+    interrupt();
+    await running;
+    expect(io.stderr.join("\n")).toContain("SIGINT");
+    await expect(fetch(`${url}/v2/inputs/status`)).rejects.toThrow();
+  });
+
+  it("stops on SIGTERM", async () => {
+    const { io, command } = harness();
+    const running = command.parseAsync(["--port", "0", "--db", ":memory:"], { from: "user" });
+    await listeningUrl(io);
+    process.emit("SIGTERM");
+    await running;
+    expect(io.stderr.join("\n")).toContain("SIGTERM");
+  });
+
+  it("refuses bad options before starting", async () => {
+    await expect(harness().command.parseAsync(["--app", "nope"], { from: "user" })).rejects.toThrow(
+      UserError,
+    );
+    await expect(
+      harness().command.parseAsync(["--fault-rate", "2"], { from: "user" }),
+    ).rejects.toThrow(/between 0 and 1/);
+    await expect(
+      harness().command.parseAsync(["--fail-url", "("], { from: "user" }),
+    ).rejects.toThrow(UserError);
+    await expect(harness().command.parseAsync(["--port", "abc"], { from: "user" })).rejects.toThrow(
+      /--port must be/,
+    );
+    await expect(
+      harness().command.parseAsync(["--download", "maybe"], { from: "user" }),
+    ).rejects.toThrow();
+  });
+});

@@ -1,0 +1,126 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP, emulator, PNG_1x1, type TestEmulator } from "./helpers.js";
+
+/** A loopback image host: a PNG, a 404, a non-image, a slow response and a large one. */
+let images: Server;
+let base: string;
+beforeAll(async () => {
+  images = createServer((req, res) => {
+    if (req.url === "/cat.png") {
+      res.writeHead(200, { "content-type": "image/png" }).end(PNG_1x1);
+    } else if (req.url === "/text.png") {
+      res.writeHead(200, { "content-type": "image/png" }).end("this is not a png");
+    } else if (req.url === "/slow.png") {
+      setTimeout(() => res.writeHead(200).end(PNG_1x1), 1000);
+    } else if (req.url === "/large.png") {
+      res.writeHead(200).end(Buffer.concat([PNG_1x1, Buffer.alloc(5000)]));
+    } else {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise<void>((resolve) => images.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  images.closeAllConnections();
+  await new Promise((resolve) => images.close(resolve));
+});
+
+const statusOf = async (emu: TestEmulator, id: string) =>
+  (await emu.get(`${APP}/inputs/${id}`)).body.input.status.code;
+
+describe("indexing lifecycle", () => {
+  it("moves pending → in progress → success, and GetInputCount follows", async () => {
+    const emu = await emulator({ indexDelayMs: 400 });
+    try {
+      await emu.post(`${APP}/inputs`, {
+        inputs: [{ id: "life", data: { image: { url: "https://img.example.com/l.jpg" } } }],
+      });
+      const seen = new Set<number>();
+      const counts: Record<string, number>[] = [];
+      for (let i = 0; i < 300; i++) {
+        const code = await statusOf(emu, "life");
+        seen.add(code);
+        counts.push((await emu.get(`${APP}/inputs/status`)).body.counts);
+        if (code === 30000) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect([...seen]).toEqual([30001, 30003, 30000]);
+      expect(counts[0]).toMatchObject({ to_process: 1, processing: 0, processed: 0 });
+      expect(counts.some((c) => c.processing === 1)).toBe(true);
+      expect(counts.at(-1)).toMatchObject({
+        to_process: 0,
+        processing: 0,
+        processed: 1,
+        errors: 0,
+      });
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it("fails inputs whose URL matches --fail-url, with a description", async () => {
+    const emu = await emulator({ failUrl: "broken" });
+    try {
+      await emu.post(`${APP}/inputs`, {
+        inputs: [{ id: "b", data: { image: { url: "https://img.example.com/broken.jpg" } } }],
+      });
+      const r = await emu.waitSettled("b");
+      expect(r.body.input.status).toMatchObject({
+        code: 30002,
+        description: "Download failed; check URL",
+      });
+      expect((await emu.get(`${APP}/inputs/status`)).body.counts.errors).toBe(1);
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe("--download fetch", () => {
+  it("succeeds for an image, fails on HTTP errors, non-images, timeouts and oversized bodies", async () => {
+    const emu = await emulator({
+      download: "fetch",
+      downloadTimeoutMs: 300,
+      downloadMaxBytes: 1000,
+    });
+    try {
+      const names = ["cat.png", "missing.png", "text.png", "slow.png", "large.png"];
+      const r = await emu.post(`${APP}/inputs`, {
+        inputs: names.map((name, i) => ({
+          id: `f${i}`,
+          data: { image: { url: `${base}/${name}` } },
+        })),
+      });
+      expect(r.body.status.code).toBe(10000);
+      const settled = await Promise.all(names.map((_, i) => emu.waitSettled(`f${i}`)));
+      const [cat, missing, text, slow, large] = settled.map((s) => s.body.input);
+      expect(cat.status.code).toBe(30000);
+      expect(cat.data.image.image_info).toEqual({ width: 1, height: 1, format: "PNG" });
+      expect(cat.data.image.hosted.suffix).toMatch(
+        /^users\/acme\/apps\/catalog\/inputs\/image\/[0-9a-f]{32}$/,
+      );
+      expect(missing.status.code).toBe(30002);
+      expect(missing.status.details).toContain("HTTP 404");
+      expect(text.status.details).toContain("not return a supported image");
+      expect(slow.status.details).toContain("timed out");
+      expect(large.status.details).toContain("limit");
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it("--download skip never touches the network", async () => {
+    const emu = await emulator();
+    try {
+      await emu.post(`${APP}/inputs`, {
+        inputs: [{ id: "s", data: { image: { url: `${base}/missing.png` } } }],
+      });
+      expect((await emu.waitSettled("s")).body.input.status.code).toBe(30000);
+    } finally {
+      await emu.close();
+    }
+  });
+});

@@ -59,15 +59,23 @@ describe("apply safety", () => {
 
   it("the mass-delete guard refuses more than 50 deletes that are over 25% of the owned inputs", async () => {
     const path = await writeManifest(`${work.dir}/mass.yaml`, "mass", generatedInputs(100));
-    expect(await runApply(path, { ...flags("mass"), yes: true }, captureIO({ cwd: work.dir }))).toBe(0);
+    expect(
+      await runApply(path, { ...flags("mass"), yes: true }, captureIO({ cwd: work.dir })),
+    ).toBe(0);
     await writeManifest(path, "mass", generatedInputs(40));
-    await expect(runApply(path, { ...flags("mass"), yes: true, prune: true }, captureIO({ cwd: work.dir }))).rejects.toThrow(
+    await expect(
+      runApply(path, { ...flags("mass"), yes: true, prune: true }, captureIO({ cwd: work.dir })),
+    ).rejects.toThrow(
       "refusing to delete 60 inputs (more than 50 and more than 25% of the 100 inputs this manifest owns); nothing was changed",
     );
     expect(await count("mass")).toBe(100);
     const io = captureIO({ cwd: work.dir });
-    expect(await runApply(path, { ...flags("mass"), yes: true, prune: true, allowMassDelete: true }, io)).toBe(0);
-    expect(io.stdout.join("\n")).toContain("Apply complete: 0 created, 0 updated, 0 replaced, 60 deleted;");
+    expect(
+      await runApply(path, { ...flags("mass"), yes: true, prune: true, allowMassDelete: true }, io),
+    ).toBe(0);
+    expect(io.stdout.join("\n")).toContain(
+      "Apply complete: 0 created, 0 updated, 0 replaced, 60 deleted;",
+    );
     expect(await count("mass")).toBe(40);
   });
 
@@ -75,7 +83,13 @@ describe("apply safety", () => {
     const path = await writeManifest(`${work.dir}/few.yaml`, "few", generatedInputs(60));
     await runApply(path, { ...flags("few"), yes: true }, captureIO({ cwd: work.dir }));
     await writeManifest(path, "few", generatedInputs(10));
-    expect(await runApply(path, { ...flags("few"), yes: true, prune: true }, captureIO({ cwd: work.dir }))).toBe(0);
+    expect(
+      await runApply(
+        path,
+        { ...flags("few"), yes: true, prune: true },
+        captureIO({ cwd: work.dir }),
+      ),
+    ).toBe(0);
     expect(await count("few")).toBe(10);
   });
 
@@ -83,33 +97,55 @@ describe("apply safety", () => {
     const path = await writeManifest(`${work.dir}/saved.yaml`, "saved", generatedInputs(3));
     const planFile = `${work.dir}/plan.json`;
     const planIO = captureIO({ cwd: work.dir });
-    expect(await runPlan(path, { ...flags("saved"), out: planFile, format: "json" }, planIO)).toBe(0);
+    expect(await runPlan(path, { ...flags("saved"), out: planFile, format: "json" }, planIO)).toBe(
+      0,
+    );
     // A change lands in the app after the plan was made: the plan is stale.
     await writeManifest(`${work.dir}/other.yaml`, "saved", generatedInputs(1));
-    await runApply(`${work.dir}/other.yaml`, { ...flags("saved"), yes: true }, captureIO({ cwd: work.dir }));
-    await expect(runApply(planFile, { ...flags("saved"), yes: true }, captureIO({ cwd: work.dir }))).rejects.toThrow(
-      /^the plan is stale: img-00000 now exists in the app; nothing was changed$/,
+    await runApply(
+      `${work.dir}/other.yaml`,
+      { ...flags("saved"), yes: true },
+      captureIO({ cwd: work.dir }),
     );
+    await expect(
+      runApply(planFile, { ...flags("saved"), yes: true }, captureIO({ cwd: work.dir })),
+    ).rejects.toThrow(/^the plan is stale: img-00000 now exists in the app; nothing was changed$/);
     expect(await count("saved")).toBe(1);
 
-    expect(await runPlan(path, { ...flags("saved"), out: planFile, format: "json" }, captureIO({ cwd: work.dir }))).toBe(0);
+    expect(
+      await runPlan(
+        path,
+        { ...flags("saved"), out: planFile, format: "json" },
+        captureIO({ cwd: work.dir }),
+      ),
+    ).toBe(0);
     const io = captureIO({ cwd: work.dir });
     expect(await runApply(planFile, { ...flags("saved"), yes: true }, io)).toBe(0);
-    expect(io.stdout.join("\n")).toContain("Apply complete: 2 created, 0 updated, 0 replaced, 0 deleted; 2 indexed, 0 failed.");
+    expect(io.stdout.join("\n")).toContain(
+      "Apply complete: 2 created, 0 updated, 0 replaced, 0 deleted; 2 indexed, 0 failed.",
+    );
     expect(await count("saved")).toBe(3);
   });
 
   it("refuses a saved plan whose file changed since it was made", async () => {
     const image = `${work.dir}/cat.png`;
-    await writeFile(image, Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex"));
+    await writeFile(
+      image,
+      Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex"),
+    );
     const path = `${work.dir}/files.yaml`;
     await writeFile(path, "version: 1\nname: files\ninputs:\n  - id: cat\n    file: cat.png\n");
     const planFile = `${work.dir}/files-plan.json`;
-    expect(await runPlan(path, { ...flags("files"), out: planFile }, captureIO({ cwd: work.dir }))).toBe(0);
-    await writeFile(image, Buffer.from("89504e470d0a1a0a0000000d4948445200000002000000020806000000", "hex"));
-    await expect(runApply(planFile, { ...flags("files"), yes: true }, captureIO({ cwd: work.dir }))).rejects.toThrow(
-      /the plan is stale: .*cat\.png changed since the plan was made/,
+    expect(
+      await runPlan(path, { ...flags("files"), out: planFile }, captureIO({ cwd: work.dir })),
+    ).toBe(0);
+    await writeFile(
+      image,
+      Buffer.from("89504e470d0a1a0a0000000d4948445200000002000000020806000000", "hex"),
     );
+    await expect(
+      runApply(planFile, { ...flags("files"), yes: true }, captureIO({ cwd: work.dir })),
+    ).rejects.toThrow(/the plan is stale: .*cat\.png changed since the plan was made/);
     expect(await count("files")).toBe(0);
   });
 
@@ -117,7 +153,9 @@ describe("apply safety", () => {
     const path = await writeManifest(`${work.dir}/where.yaml`, "where", generatedInputs(1));
     const planFile = `${work.dir}/where-plan.json`;
     await runPlan(path, { ...flags("where"), out: planFile }, captureIO({ cwd: work.dir }));
-    await expect(runApply(planFile, { ...flags("elsewhere"), yes: true }, captureIO({ cwd: work.dir }))).rejects.toThrow(
+    await expect(
+      runApply(planFile, { ...flags("elsewhere"), yes: true }, captureIO({ cwd: work.dir })),
+    ).rejects.toThrow(
       /the plan was made for .* u\/where, not .* u\/elsewhere; nothing was changed/,
     );
   });

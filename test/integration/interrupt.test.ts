@@ -2,8 +2,16 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "../../src/api/client.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import {
+  clientFor,
+  expectAppMatches,
+  generatedInputs,
+  liveInputs,
+  mustLoad,
+  tempDir,
+  writeManifest,
+} from "../helpers/app.js";
 import { BIN, cleanEnv, runCli } from "../helpers/cli.js";
-import { clientFor, expectAppMatches, generatedInputs, liveInputs, mustLoad, tempDir, writeManifest } from "../helpers/app.js";
 
 /**
  * `dataset apply` run as a user runs it (a child process), stopped part-way by SIGKILL or SIGINT,
@@ -21,16 +29,36 @@ afterAll(async () => {
 });
 
 function targetArgs(appId: string): string[] {
-  return ["--api-base", em.url, "--pat", "test-token-123", "--user-id", "u", "--app-id", appId, "--max-rps", "1000"];
+  return [
+    "--api-base",
+    em.url,
+    "--pat",
+    "test-token-123",
+    "--user-id",
+    "u",
+    "--app-id",
+    appId,
+    "--max-rps",
+    "1000",
+  ];
 }
 
 /** Starts `dataset apply` and sends `signal` once the emulator has seen `afterPosts` PostInputs. */
-async function applyAndStop(manifest: string, appId: string, signal: NodeJS.Signals, afterPosts: number) {
+async function applyAndStop(
+  manifest: string,
+  appId: string,
+  signal: NodeJS.Signals,
+  afterPosts: number,
+) {
   const before = em.stats().endpoints.PostInputs.requests;
-  const child = spawn(process.execPath, [BIN, "apply", manifest, "--yes", "--concurrency", "1", ...targetArgs(appId)], {
-    env: cleanEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, "apply", manifest, "--yes", "--concurrency", "1", ...targetArgs(appId)],
+    {
+      env: cleanEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
     stdout += d;
@@ -64,7 +92,11 @@ describe("interrupted apply", () => {
 
     const again = await runCli(["apply", path, "--yes", ...targetArgs("killed")]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`Apply complete: ${5000 - partial} created, 0 updated, 0 replaced, 0 deleted; ${5000 - partial} indexed, 0 failed\\.`));
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `Apply complete: ${5000 - partial} created, 0 updated, 0 replaced, 0 deleted; ${5000 - partial} indexed, 0 failed\\.`,
+      ),
+    );
     await expectAppMatches(api, await mustLoad(path));
     expect(await liveInputs(api)).toHaveLength(5000);
   });
@@ -73,7 +105,9 @@ describe("interrupted apply", () => {
     const path = await writeManifest(`${work.dir}/int.yaml`, "int", generatedInputs(5000));
     const stopped = await applyAndStop(path, "interrupted", "SIGINT", 8);
     expect(stopped.code).toBe(130);
-    const head = stopped.stdout.match(/Apply interrupted: (\d+) created, 0 updated, 0 replaced, 0 deleted;/);
+    const head = stopped.stdout.match(
+      /Apply interrupted: (\d+) created, 0 updated, 0 replaced, 0 deleted;/,
+    );
     expect(head).not.toBeNull();
     const created = Number(head?.[1]);
     expect(stopped.stdout).toMatch(new RegExp(`not done \\(${5000 - created}\\)`));

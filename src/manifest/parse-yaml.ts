@@ -50,7 +50,12 @@ const NO_OFFSET = -1;
 
 /** Offset of a scalar or alias. */
 type LeafOffset = number;
-type IndexNode = LeafOffset | SeqIndex | MapIndex;
+type IndexNode = LeafOffset | Stub | SeqIndex | MapIndex;
+
+/** A collection below the index depth: only its start is known. */
+class Stub {
+  constructor(readonly start: number) {}
+}
 
 class SeqIndex {
   readonly items: IndexNode[] = [];
@@ -84,7 +89,10 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
   } catch (error) {
     return syntaxFailure(error, lines);
   }
-  const scan = scanEvents(text, events, limits.maxAliasCount);
+  const scan = scanEvents(text, events, {
+    maxAliasCount: limits.maxAliasCount,
+    indexDepth: SHALLOW_INDEX_DEPTH,
+  });
   if (scan.documents > 1) {
     return {
       ok: false,
@@ -112,15 +120,37 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
       message: `YAML aliases expand this document by more than ${limits.maxAliasExpansion} values; refusing to process it`,
     };
   }
-  const root = scan.root;
+  const shallow = scan.root;
+  let full: IndexNode | undefined;
+  // The full index of a large document costs more memory than its values: build it only when a
+  // problem needs a position below the shallow index (the text already parsed once, so it parses).
+  const fullIndex = (): IndexNode | undefined => {
+    full ??= scanEvents(text, parseEvents(text, {}), {
+      maxAliasCount: -1,
+      indexDepth: Number.POSITIVE_INFINITY,
+    }).root;
+    return full;
+  };
   return {
     ok: true,
     document: {
       value,
-      locate: (path, options) => lines.position(locateOffset(root, path, options?.key ?? false)),
+      locate: (path, options) => {
+        const key = options?.key ?? false;
+        const found = locateOffset(shallow, path, key);
+        return lines.position(
+          found.complete ? found.offset : locateOffset(fullIndex(), path, key).offset,
+        );
+      },
     },
   };
 }
+
+/**
+ * The shallow index reaches `inputs[i]` (root mapping → sequence → item): every input's own
+ * position, which the loaded manifest keeps, without indexing what lies inside the inputs.
+ */
+const SHALLOW_INDEX_DEPTH = 2;
 
 function syntaxFailure(error: unknown, lines: LineIndex): ParseYamlResult {
   if (error instanceof YAMLException) {
@@ -134,8 +164,15 @@ function syntaxFailure(error: unknown, lines: LineIndex): ParseYamlResult {
   return { ok: false, position: { line: 1, column: 1 }, message: `invalid YAML: ${message}` };
 }
 
-/** One pass over the events: builds the position index and counts documents, nodes and aliases. */
-function scanEvents(text: string, events: Event[], maxAliasCount: number): EventScan {
+/**
+ * One pass over the events: counts documents, nodes and aliases, and indexes collections down
+ * to `indexDepth` (deeper collections become stubs that only know where they start).
+ */
+function scanEvents(
+  text: string,
+  events: Event[],
+  options: { maxAliasCount: number; indexDepth: number },
+): EventScan {
   const scan: EventScan = {
     root: undefined,
     documents: 0,
@@ -145,19 +182,20 @@ function scanEvents(text: string, events: Event[], maxAliasCount: number): Event
     nodes: 0,
   };
   let aliases = 0;
-  // `null` marks a document on the stack.
-  const stack: (SeqIndex | MapIndex | null)[] = [];
+  // DOCUMENT marks a document on the stack; SKIPPED, a collection below the index depth.
+  const stack: (SeqIndex | MapIndex | typeof DOCUMENT | typeof SKIPPED)[] = [];
+  let depth = 0;
   const attach = (node: IndexNode, keyText: () => string): void => {
     const parent = stack[stack.length - 1];
-    if (parent === undefined) return;
-    if (parent === null) {
+    if (parent === undefined || parent === SKIPPED) return;
+    if (parent === DOCUMENT) {
       if (scan.documents === 1) scan.root = node;
     } else if (parent instanceof SeqIndex) {
       parent.items.push(node);
     } else if (parent.keys.length === parent.values.length) {
       // A collection as a key cannot be addressed by a path; keep the slot with an empty name.
       parent.keys.push(typeof node === "number" ? keyText() : "");
-      parent.keyStarts.push(typeof node === "number" ? node : node.start);
+      parent.keyStarts.push(nodeStart(node));
     } else {
       parent.values.push(node);
     }
@@ -166,16 +204,25 @@ function scanEvents(text: string, events: Event[], maxAliasCount: number): Event
     switch (event.type) {
       case EVENT_ID.DOCUMENT:
         scan.documents += 1;
-        stack.push(null);
+        stack.push(DOCUMENT);
         break;
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING: {
         scan.nodes += 1;
         const start = firstOffset(event.tagStart, event.anchorStart, event.start);
         if (scan.documents > 1 && scan.secondDocument === NO_OFFSET) scan.secondDocument = start;
-        const node = event.type === EVENT_ID.SEQUENCE ? new SeqIndex(start) : new MapIndex(start);
-        attach(node, () => "");
-        stack.push(node);
+        const parent = stack[stack.length - 1];
+        if (parent === SKIPPED) {
+          stack.push(SKIPPED);
+        } else if (depth >= options.indexDepth) {
+          attach(new Stub(start), () => "");
+          stack.push(SKIPPED);
+        } else {
+          const node = event.type === EVENT_ID.SEQUENCE ? new SeqIndex(start) : new MapIndex(start);
+          attach(node, () => "");
+          stack.push(node);
+        }
+        depth += 1;
         break;
       }
       case EVENT_ID.SCALAR: {
@@ -190,19 +237,22 @@ function scanEvents(text: string, events: Event[], maxAliasCount: number): Event
         aliases += 1;
         const start = Math.max(event.anchorStart - 1, 0);
         if (scan.firstAlias === NO_OFFSET) scan.firstAlias = start;
-        if (maxAliasCount >= 0 && aliases > maxAliasCount && scan.aliasOverflow === NO_OFFSET) {
+        const max = options.maxAliasCount;
+        if (max >= 0 && aliases > max && scan.aliasOverflow === NO_OFFSET)
           scan.aliasOverflow = start;
-        }
         attach(start, () => "");
         break;
       }
       case EVENT_ID.POP:
-        stack.pop();
+        if (stack.pop() !== DOCUMENT) depth -= 1;
         break;
     }
   }
   return scan;
 }
+
+const DOCUMENT = Symbol("document");
+const SKIPPED = Symbol("skipped");
 
 function scalarStart(event: ScalarEvent): number {
   const quoted =
@@ -216,13 +266,19 @@ function firstOffset(...offsets: number[]): number {
   return NO_OFFSET;
 }
 
-function locateOffset(root: IndexNode | undefined, path: DocPath, key: boolean): number {
-  if (root === undefined) return 0;
+/** The offset for `path`; `complete` is false when a stub stopped the walk short. */
+function locateOffset(
+  root: IndexNode | undefined,
+  path: DocPath,
+  key: boolean,
+): { offset: number; complete: boolean } {
+  if (root === undefined) return { offset: 0, complete: true };
   let node: IndexNode = root;
   // The best offset so far: an empty value has none, so its key (or parent) stands in for it.
   let best = nodeStart(root);
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
+    if (node instanceof Stub) return { offset: Math.max(best, 0), complete: false };
     if (typeof node === "number") break;
     let child: IndexNode | undefined;
     if (node instanceof SeqIndex) {
@@ -232,7 +288,7 @@ function locateOffset(root: IndexNode | undefined, path: DocPath, key: boolean):
       if (at === -1) break;
       const keyStart = node.keyStarts[at] ?? NO_OFFSET;
       if (keyStart !== NO_OFFSET) best = keyStart;
-      if (key && i === path.length - 1) return best;
+      if (key && i === path.length - 1) return { offset: best, complete: true };
       child = node.values[at];
     }
     if (child === undefined) break;
@@ -240,7 +296,7 @@ function locateOffset(root: IndexNode | undefined, path: DocPath, key: boolean):
     const start = nodeStart(child);
     if (start !== NO_OFFSET) best = start;
   }
-  return Math.max(best, 0);
+  return { offset: Math.max(best, 0), complete: true };
 }
 
 function nodeStart(node: IndexNode): number {
@@ -285,10 +341,15 @@ class LineIndex {
     if (this.starts !== undefined) return this.starts;
     const starts = [0];
     const text = this.text;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 10) starts.push(i + 1);
-      else if (code === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    if (text.includes("\r")) {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10) starts.push(i + 1);
+        else if (code === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
+    } else {
+      // indexOf is several times faster than a character loop on large files.
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
     }
     this.starts = starts;
     return starts;

@@ -46,7 +46,9 @@ export function checkRules(records: readonly InputRecord[], context: RuleContext
   checkMetadata(defaults.metadata, { file: 0, path: ["defaults", "metadata"] }, issues);
 
   const firstById = new Map<string, InputRecord>();
-  const byUrl = new Map<string, InputRecord[]>();
+  const firstByUrl = new Map<string, InputRecord>();
+  // Only URLs declared more than once get a list: most are unique.
+  const sharedUrls = new Map<string, InputRecord[]>();
   for (const record of records) {
     if (!isRecord(record.value)) continue;
     const { id, url, concepts, metadata } = record.value;
@@ -67,17 +69,20 @@ export function checkRules(records: readonly InputRecord[], context: RuleContext
       const problem = urlProblem(url);
       if (problem !== undefined)
         issues.push({ file: record.file, path: at("url"), message: problem });
-      const group = byUrl.get(url);
-      if (group === undefined) byUrl.set(url, [record]);
-      else group.push(record);
+      const first = firstByUrl.get(url);
+      if (first === undefined) firstByUrl.set(url, record);
+      else {
+        const group = sharedUrls.get(url);
+        if (group === undefined) sharedUrls.set(url, [first, record]);
+        else group.push(record);
+      }
     }
     checkConcepts(concepts, { file: record.file, path: at("concepts") }, issues);
     checkMetadata(metadata, { file: record.file, path: at("metadata") }, issues);
   }
 
   const defaultAllows = defaults.allow_duplicate_url === true;
-  for (const group of byUrl.values()) {
-    if (group.length < 2) continue;
+  for (const group of sharedUrls.values()) {
     for (const record of group) {
       if (allowsDuplicateUrl(record.value, defaultAllows)) continue;
       const other = record === group[0] ? group[1] : group[0];
@@ -155,8 +160,10 @@ function findNonJsonNumbers(
   path: (string | number)[],
   report: (path: DocPath, value: number) => void,
 ): void {
+  // Nearly all metadata is clean: check first, build paths only when something is wrong.
+  if (isJsonSafe(value)) return;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) report([...path], value);
+    report([...path], value);
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => {
       path.push(index);
@@ -170,4 +177,17 @@ function findNonJsonNumbers(
       path.pop();
     }
   }
+}
+
+function isJsonSafe(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value !== "object" || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isJsonSafe(item)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (!isJsonSafe((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }

@@ -78,7 +78,6 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit += 1;
   }
-  const shown =
-    unit === 0 || Number.isInteger(value) ? String(Math.round(value)) : value.toFixed(1);
+  const shown = unit === 0 ? String(value) : String(Number(value.toFixed(1)));
   return `${shown} ${units[unit]}`;
 }

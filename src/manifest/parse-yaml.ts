@@ -87,7 +87,7 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
   try {
     events = parseEvents(text, {});
   } catch (error) {
-    return syntaxFailure(error, lines);
+    return syntaxFailure(error, text, lines);
   }
   const scan = scanEvents(text, events, {
     maxAliasCount: limits.maxAliasCount,
@@ -111,7 +111,7 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
   try {
     value = constructFromEvents(events, { source: text })[0] ?? null;
   } catch (error) {
-    return syntaxFailure(error, lines);
+    return syntaxFailure(error, text, lines);
   }
   if (scan.firstAlias !== NO_OFFSET && !fitsBudget(value, scan.nodes + limits.maxAliasExpansion)) {
     return {
@@ -152,13 +152,16 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
  */
 const SHALLOW_INDEX_DEPTH = 2;
 
-function syntaxFailure(error: unknown, lines: LineIndex): ParseYamlResult {
+function syntaxFailure(error: unknown, text: string, lines: LineIndex): ParseYamlResult {
   if (error instanceof YAMLException) {
-    return {
-      ok: false,
-      position: lines.position(error.mark?.position ?? 0),
-      message: `invalid YAML: ${error.reason}`,
-    };
+    const offset = error.mark?.position ?? 0;
+    let reason = error.reason;
+    if (reason === "duplicated mapping key") {
+      const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+?)\s*:/.exec(text.slice(offset, offset + 200))?.[1];
+      if (key !== undefined)
+        reason = `duplicate key ${key.startsWith('"') ? key : JSON.stringify(key.replace(/^'|'$/g, ""))}`;
+    }
+    return { ok: false, position: lines.position(offset), message: `invalid YAML: ${reason}` };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { ok: false, position: { line: 1, column: 1 }, message: `invalid YAML: ${message}` };

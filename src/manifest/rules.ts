@@ -53,10 +53,12 @@ export function checkRules(records: readonly InputRecord[], context: RuleContext
     if (!isRecord(record.value)) continue;
     const { id, url, concepts, metadata } = record.value;
     const at = (...rest: (string | number)[]): DocPath => ["inputs", record.index, ...rest];
+    let duplicateId = false;
     if (typeof id === "string") {
       const first = firstById.get(id);
       if (first === undefined) firstById.set(id, record);
       else {
+        duplicateId = true;
         const there = context.where(first.file, ["inputs", first.index, "id"]);
         issues.push({
           file: record.file,
@@ -71,7 +73,8 @@ export function checkRules(records: readonly InputRecord[], context: RuleContext
         issues.push({ file: record.file, path: at("url"), message: problem });
       const first = firstByUrl.get(url);
       if (first === undefined) firstByUrl.set(url, record);
-      else {
+      else if (!duplicateId) {
+        // A copy-pasted input is one mistake: its duplicate id says so, its URL need not.
         const group = sharedUrls.get(url);
         if (group === undefined) sharedUrls.set(url, [first, record]);
         else group.push(record);

@@ -112,6 +112,11 @@ function unknownField(field: string, error: ErrorObject, context: MessageContext
 }
 
 function wrongType(path: DocPath, expected: unknown, got: string, context: MessageContext): string {
+  if (path.length === 0 && got === EMPTY) {
+    return context.role === "root"
+      ? `file is empty; a manifest needs "version", "name" and "inputs"`
+      : `file is empty; an included file needs "inputs"`;
+  }
   if (path.length === 0) {
     return context.role === "root"
       ? `a manifest must be a mapping with "version", "name" and "inputs", got ${got}`
@@ -185,9 +190,11 @@ function typeName(type: string): string {
   }
 }
 
+const EMPTY = "an empty value";
+
 /** A value as a short phrase: `"abc"`, `5`, `a list`, `an empty value`. */
 export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return "an empty value";
+  if (value === null || value === undefined) return EMPTY;
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") {

@@ -1,0 +1,36 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { generateInputs, generateManifest } from "../../bench/gen-manifest.js";
+import { loadManifest } from "../../src/manifest/load.js";
+import { manifestOf, useTempDirs } from "./helpers.js";
+
+const { tree } = useTempDirs();
+
+describe("bench/gen-manifest", () => {
+  it("writes a valid manifest declaring exactly generateInputs(n, seed)", async () => {
+    const dir = await tree({});
+    const path = await generateManifest({ n: 500, name: "gen-test", seed: 7, dir });
+    const manifest = manifestOf(await loadManifest(path));
+    expect(manifest.name).toBe("gen-test");
+    const declared = manifest.inputs.map((input) => ({
+      id: input.id,
+      url: input.image.kind === "url" ? input.image.url : "",
+      concepts: input.concepts,
+      metadata: input.metadata,
+    }));
+    expect(declared).toEqual(generateInputs(500, 7));
+  });
+
+  it("is deterministic per seed, and varied", async () => {
+    const dir = await tree({});
+    const a = await readFile(await generateManifest({ n: 50, name: "a", seed: 1, dir }), "utf8");
+    const b = await readFile(await generateManifest({ n: 50, name: "b", seed: 1, dir }), "utf8");
+    expect(a.replace(/\bname: a\b/, "name: b")).toBe(b);
+    expect(generateInputs(50, 2)).not.toEqual(generateInputs(50, 1));
+    const inputs = generateInputs(2000, 3);
+    expect(new Set(inputs.map((input) => input.id)).size).toBe(2000);
+    const conceptCounts = new Set(inputs.map((input) => input.concepts.length));
+    expect([...conceptCounts].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(inputs[123]?.id).toBe("img-000123");
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach } from "vitest";
+import type { LoadResult } from "../../src/manifest/load.js";
+import { formatProblem } from "../../src/manifest/load.js";
+
+/**
+ * Temporary directories, removed after each test. `tree` writes files given by relative path
+ * and returns the directory.
+ */
+export function useTempDirs(): {
+  tree(files: Record<string, string | Uint8Array>): Promise<string>;
+} {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return {
+    async tree(files) {
+      const dir = await mkdtemp(join(tmpdir(), "dataset-manifest-"));
+      dirs.push(dir);
+      for (const [path, content] of Object.entries(files)) {
+        await mkdir(dirname(join(dir, path)), { recursive: true });
+        await writeFile(join(dir, path), content);
+      }
+      return dir;
+    },
+  };
+}
+
+/** The problems of a failed load, formatted; fails the test if the load succeeded. */
+export function problemLines(result: LoadResult): string[] {
+  if (result.ok)
+    throw new Error(`expected problems, got a manifest of ${result.manifest.inputs.length} inputs`);
+  return result.problems.map(formatProblem);
+}
+
+/** The manifest of a successful load; fails the test with the problems otherwise. */
+export function manifestOf(result: LoadResult) {
+  if (!result.ok)
+    throw new Error(`expected a manifest, got:\n${result.problems.map(formatProblem).join("\n")}`);
+  return result.manifest;
+}

@@ -29,22 +29,15 @@ export interface EmulatorProcess {
 
 /**
  * Starts `dataset emulator --port 0 --db DIR/e.db --pat PAT --index-delay-ms 50` and waits for
- * the line that names its URL.
+ * the line that names its URL. `db` overrides the store (e.g. to read the embedded local app's).
  */
 export async function startEmulatorProcess(options: {
   dir: string;
   pat: string;
+  db?: string;
 }): Promise<EmulatorProcess> {
-  const args = [
-    BIN,
-    "emulator",
-    "--port",
-    "0",
-    "--db",
-    join(options.dir, "e.db"),
-    "--pat",
-    options.pat,
-  ];
+  const db = options.db ?? join(options.dir, "e.db");
+  const args = [BIN, "emulator", "--port", "0", "--db", db, "--pat", options.pat];
   args.push("--index-delay-ms", "50");
   const child = spawn(process.execPath, args, {
     env: cleanEnv(),
@@ -161,3 +154,25 @@ export function editFile(path: string, edit: (text: string) => string): void {
   if (after === before) throw new Error(`editFile: the edit changed nothing in ${path}`);
   writeFileSync(path, after);
 }
+
+/** The env vars that point the CLI at `userId/appId` on `emulator`, as a CI job sets them. */
+export function targetEnv(emulator: { url: string; pat: string }, userId: string, appId: string) {
+  return {
+    CLARIFAI_API_BASE: emulator.url,
+    CLARIFAI_PAT: emulator.pat,
+    CLARIFAI_USER_ID: userId,
+    CLARIFAI_APP_ID: appId,
+  };
+}
+
+/** The text plan's line for one change, e.g. `  + create   shoe-1` or `  ~ update   shoe-1 (metadata)`. */
+export function changeLine(symbol: string, action: string, id: string): RegExp {
+  const escaped = symbol.replace(/[+/\-~]/g, (c) => `\\${c}`);
+  return new RegExp(`^\\s*${escaped} ${action}\\s+${id}( \\(.*\\))?$`, "m");
+}
+
+/** A Node stack frame ("    at fn (file.js:1:2)"), which a user must never see. */
+export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+
+/** The input ids the catalog fixture declares (dataset.yaml and inputs/bags.yaml), sorted. */
+export const CATALOG_IDS = ["bag-1", "bag-2", "hat-1", "red-swatch", "shoe-1", "shoe-2"];

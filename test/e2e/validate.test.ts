@@ -6,13 +6,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { FIXTURES, tempDirs } from "./helpers.js";
+import { FIXTURES, STACK_FRAME, tempDirs } from "./helpers.js";
 
 const dirs = tempDirs("validate");
 afterAll(() => dirs.cleanup());
-
-/** No Node stack frames ("    at fn (file:1:2)") in what a user sees. */
-const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
 describe("dataset validate", () => {
   it("accepts a good manifest with includes and files, on stdout, exit 0", async () => {
@@ -60,11 +57,11 @@ describe("dataset validate", () => {
 describe("manifest mistakes on plan and apply", () => {
   it("a missing manifest: one error line that says it is not found, exit 1, nothing contacted", async () => {
     const cwd = dirs.make();
-    for (const args of [
+    const runs = [
       ["plan", "dataset.yaml"],
       ["apply", "dataset.yaml", "--yes"],
-    ]) {
-      const r = await runCli(args, { cwd });
+    ].map((args) => runCli(args, { cwd }));
+    for (const r of await Promise.all(runs)) {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toBe("");
       expect(r.stderr).not.toMatch(STACK_FRAME);
@@ -83,12 +80,12 @@ describe("manifest mistakes on plan and apply", () => {
       join(cwd, "typo.yaml"),
       "version: 1\nname: typo\ninputs:\n  - id: a\n    url: https://images.example.com/a.jpg\n   concepts: [a]\n",
     );
-    for (const args of [
+    const runs = [
       ["validate", "typo.yaml"],
       ["plan", "typo.yaml"],
       ["apply", "typo.yaml", "--yes"],
-    ]) {
-      const r = await runCli(args, { cwd });
+    ].map((args) => runCli(args, { cwd }));
+    for (const r of await Promise.all(runs)) {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/^typo\.yaml:6:4: .*YAML/m);

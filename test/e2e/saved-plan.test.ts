@@ -1,0 +1,129 @@
+/**
+ * `plan --out FILE` then `apply FILE`, and the stale-plan check, through the built CLI against a
+ * `dataset emulator` process. The app's state is checked through the emulator's HTTP API.
+ */
+import { copyFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import {
+  CATALOG_IDS,
+  type EmulatorProcess,
+  editFile,
+  idsOf,
+  liveInputs,
+  STACK_FRAME,
+  startEmulatorProcess,
+  targetEnv,
+  tempDirs,
+} from "./helpers.js";
+
+const USER = "e2e-user";
+const dirs = tempDirs("saved-plan");
+let emulator: EmulatorProcess;
+
+beforeAll(async () => {
+  emulator = await startEmulatorProcess({ dir: dirs.make(), pat: "e2e-saved-plan-token" });
+});
+afterAll(async () => {
+  await emulator?.stop();
+  dirs.cleanup();
+});
+
+/** Runs the CLI in `cwd` against the app `appId` on the emulator. */
+function cli(appId: string, cwd: string, ...args: string[]) {
+  return runCli(args, { cwd, env: targetEnv(emulator, USER, appId) });
+}
+
+const live = (appId: string) => liveInputs(emulator, USER, appId);
+
+describe("a saved plan", () => {
+  it("plan --out then apply plan.json applies exactly that plan", async () => {
+    const app = "saved-plan";
+    const cwd = dirs.catalog();
+    const plan = await cli(app, cwd, "plan", "dataset.yaml", "--out", "plan.json");
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain("Plan: 6 to create");
+    expect(plan.stderr).toContain("plan.json");
+    const saved = JSON.parse(readFileSync(join(cwd, "plan.json"), "utf8"));
+    expect(saved).toMatchObject({ format_version: 1, summary: { create: 6 } });
+    expect(await live(app)).toEqual([]);
+
+    const apply = await cli(app, cwd, "apply", "plan.json", "--yes");
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toMatch(/^Apply complete: 6 created\b/m);
+    expect(idsOf(await live(app))).toEqual(CATALOG_IDS);
+
+    const again = await cli(app, cwd, "plan", "dataset.yaml", "--detailed-exitcode");
+    expect(again.code, again.stdout).toBe(0);
+  });
+
+  it("is refused when an input it creates appeared meanwhile: error: the plan is stale, exit 1, nothing written", async () => {
+    const app = "stale-create";
+    const cwd = dirs.catalog();
+    const plan = await cli(app, cwd, "plan", "dataset.yaml", "--out", "plan.json");
+    expect(plan.code, plan.stderr).toBe(0);
+
+    // Someone else creates hat-1 before the plan is applied.
+    const response = await fetch(`${emulator.url}/v2/users/${USER}/apps/${app}/inputs`, {
+      method: "POST",
+      headers: { authorization: `Key ${emulator.pat}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        inputs: [
+          { id: "hat-1", data: { image: { url: "https://images.example.com/theirs.jpg" } } },
+        ],
+      }),
+    });
+    expect(((await response.json()) as { status: { code: number } }).status.code).toBe(10000);
+
+    const apply = await cli(app, cwd, "apply", "plan.json", "--yes");
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/^error: the plan is stale\b.*hat-1/m);
+    expect(apply.stderr).not.toMatch(STACK_FRAME);
+    const inputs = await live(app);
+    expect(idsOf(inputs)).toEqual(["hat-1"]);
+    expect(inputs[0]?.url).toBe("https://images.example.com/theirs.jpg");
+  });
+
+  it("is refused when a file it uploads changed since the plan: error: the plan is stale, exit 1, nothing written", async () => {
+    const app = "stale-file";
+    const cwd = dirs.catalog();
+    const plan = await cli(app, cwd, "plan", "dataset.yaml", "--out", "plan.json");
+    expect(plan.code, plan.stderr).toBe(0);
+
+    copyFileSync(join(cwd, "images/blue.png"), join(cwd, "images/red.png"));
+    const apply = await cli(app, cwd, "apply", "plan.json", "--yes");
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/^error: the plan is stale\b.*red\.png/m);
+    expect(await live(app)).toEqual([]);
+  });
+
+  it("is refused when an input it updates was modified since the plan", async () => {
+    const app = "stale-update";
+    const cwd = dirs.catalog();
+    expect((await cli(app, cwd, "apply", "dataset.yaml", "--yes")).code).toBe(0);
+    editFile(join(cwd, "dataset.yaml"), (t) =>
+      t.replace("concepts: [hat]", "concepts: [hat, cap]"),
+    );
+    const plan = await cli(app, cwd, "plan", "dataset.yaml", "--out", "plan.json");
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain("Plan: 0 to create, 1 to update, 0 to replace");
+
+    // Someone edits hat-1's metadata by hand after the plan was made.
+    const response = await fetch(`${emulator.url}/v2/users/${USER}/apps/${app}/inputs`, {
+      method: "PATCH",
+      headers: { authorization: `Key ${emulator.pat}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        action: "merge",
+        inputs: [{ id: "hat-1", data: { metadata: { by: "hand" } } }],
+      }),
+    });
+    expect(((await response.json()) as { status: { code: number } }).status.code).toBe(10000);
+    const edited = (await live(app)).find((i) => i.id === "hat-1");
+
+    const apply = await cli(app, cwd, "apply", "plan.json", "--yes");
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/^error: the plan is stale\b.*hat-1/m);
+    expect((await live(app)).find((i) => i.id === "hat-1")).toEqual(edited);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The target mistakes a user makes first, through the built CLI: a real API base without a token,
+ * a wrong token, an API base nobody listens on. Each must end in one clear error line (plus an
+ * optional hint), exit 1, no stack trace, and never print the token.
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../helpers/cli.js";
+import { type EmulatorProcess, liveInputs, startEmulatorProcess, tempDirs } from "./helpers.js";
+
+const USER = "e2e-user";
+const PAT = "e2e-targets-right-token";
+const WRONG = "wrong-token-0123456789abcdef";
+
+const dirs = tempDirs("targets");
+let emulator: EmulatorProcess;
+
+beforeAll(async () => {
+  emulator = await startEmulatorProcess({ dir: dirs.make(), pat: PAT });
+});
+afterAll(async () => {
+  await emulator?.stop();
+  dirs.cleanup();
+});
+
+/** A loopback port that nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** One `error:` line, at most a `hint:` line after it, nothing else on stderr; exit 1. */
+function expectOneClearError(r: CliResult, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(1);
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(lines[0], r.stderr).toMatch(/^error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(lines.length, r.stderr).toBeLessThanOrEqual(2);
+  if (lines.length === 2) expect(lines[1]).toMatch(/^hint: /);
+}
+
+describe("mistakes about the target", () => {
+  it("a real API base without a token: says a PAT is needed and how to give one", async () => {
+    const cwd = dirs.catalog();
+    const flags = ["--api-base", emulator.url, "--user-id", USER, "--app-id", "no-pat"];
+    const runs = [
+      ["plan", "dataset.yaml"],
+      ["apply", "dataset.yaml", "--yes"],
+    ].map((args) => runCli([...args, ...flags], { cwd }));
+    for (const r of await Promise.all(runs)) {
+      expectOneClearError(r, /token|PAT/i);
+      expect(r.stderr).toMatch(/CLARIFAI_PAT|--pat/);
+      expect(r.stdout).toBe("");
+    }
+  });
+
+  it("a wrong token: one clear error naming the token as the problem, exit 1, the token never printed", async () => {
+    const cwd = dirs.catalog();
+    const env = {
+      CLARIFAI_API_BASE: emulator.url,
+      CLARIFAI_USER_ID: USER,
+      CLARIFAI_APP_ID: "wrong-token",
+    };
+    const viaEnv = runCli(["plan", "dataset.yaml"], { cwd, env: { ...env, CLARIFAI_PAT: WRONG } });
+    const viaFlag = runCli(["apply", "dataset.yaml", "--yes", "--pat", WRONG], { cwd, env });
+    for (const r of await Promise.all([viaEnv, viaFlag])) {
+      expectOneClearError(r, /key|token|PAT|401/i);
+      expect(r.stderr).toMatch(/token|PAT/i);
+      expect(r.stdout + r.stderr).not.toContain(WRONG);
+      expect(r.stdout).toBe("");
+    }
+    expect(await liveInputs(emulator, USER, "wrong-token")).toEqual([]);
+  });
+
+  it("an unreachable API base: one clear error naming the address, exit 1", async () => {
+    const base = `http://127.0.0.1:${await closedPort()}`;
+    const r = await runCli(["plan", "dataset.yaml"], {
+      cwd: dirs.catalog(),
+      env: {
+        CLARIFAI_API_BASE: base,
+        CLARIFAI_PAT: PAT,
+        CLARIFAI_USER_ID: USER,
+        CLARIFAI_APP_ID: "a",
+      },
+    });
+    expectOneClearError(r, new RegExp(base.replace(/[.:/]/g, "\\$&")));
+    expect(r.stderr).not.toContain(PAT);
+    expect(r.stdout).toBe("");
+  });
+
+  it("a token from the environment is not echoed in a successful plan, nor saved in the plan file", async () => {
+    const cwd = dirs.catalog();
+    const r = await runCli(["plan", "dataset.yaml", "--format", "json", "--out", "plan.json"], {
+      cwd,
+      env: {
+        CLARIFAI_API_BASE: emulator.url,
+        CLARIFAI_PAT: PAT,
+        CLARIFAI_USER_ID: USER,
+        CLARIFAI_APP_ID: "quiet",
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(PAT);
+    expect(readFileSync(join(cwd, "plan.json"), "utf8")).not.toContain(PAT);
+  });
+});

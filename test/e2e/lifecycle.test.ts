@@ -234,6 +234,10 @@ describe("an edited manifest", () => {
       "shoe-1",
       "shoe-2",
     ]);
+    for (const id of ["other-1", "other-2"]) {
+      const input = inputs.find((i) => i.id === id);
+      expect(input?.metadata._dataset).toEqual({ manifest: "other-team" });
+    }
 
     const done = await cli(app, cwd, "plan", "dataset.yaml", "--prune", "--detailed-exitcode");
     expect(done.code, done.stdout).toBe(0);

@@ -15,21 +15,30 @@ export class MicrosClock {
   }
 }
 
-function isoPrefix(us: number): string {
-  // "2025-03-04T10:15:22.894" — milliseconds from Date, the rest appended.
-  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 23);
+// Rendering a page formats thousands of nearby times: cache the whole-second part.
+let cachedSecond = Number.NaN;
+let cachedSecondText = "";
+
+/** `2025-03-04T10:15:22` for `us` (the whole seconds, through Date once per second). */
+function secondsPart(us: number): string {
+  const second = Math.floor(us / 1_000_000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  return cachedSecondText;
 }
 
-function threeDigits(n: number): string {
-  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`;
+function digits(n: number, width: number): string {
+  return String(n).padStart(width, "0");
 }
 
 /** `2025-03-04T10:15:22.894006Z` */
 export function formatMicros(us: number): string {
-  return `${isoPrefix(us)}${threeDigits(us % 1000)}Z`;
+  return `${secondsPart(us)}.${digits(us % 1_000_000, 6)}Z`;
 }
 
 /** `2025-03-04T10:15:22.894006174Z`: the stored microseconds plus sub-microsecond nanoseconds. */
 export function formatNanos(us: number, extraNanos: number): string {
-  return `${isoPrefix(us)}${threeDigits(us % 1000)}${threeDigits(extraNanos % 1000)}Z`;
+  return `${secondsPart(us)}.${digits(us % 1_000_000, 6)}${digits(extraNanos % 1000, 3)}Z`;
 }

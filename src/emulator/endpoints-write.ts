@@ -30,6 +30,7 @@ import { applyPatch, storedConcept } from "./patch-rules.js";
 import { InputRenderer, type InputRow, parseRest, renderRest, renderStatus } from "./render.js";
 import { type Handler, type HandlerContext, reply } from "./reply.js";
 import { Code } from "./status-codes.js";
+import type { RowKey } from "./store.js";
 
 export const MAX_BATCH = 128;
 
@@ -268,7 +269,7 @@ export const patchInputs: Handler = (ctx) => {
         rest: renderRest(next, ctx.app.appId),
         modified: store.clock.now(),
       };
-      store.updateData(row.seq, updated.rest, updated.modified);
+      store.updateData({ app: app!, seq: row.seq }, updated.rest, updated.modified);
       out.push(renderer.input(updated, renderStatus(Code.INPUT_MODIFY_SUCCESS)));
     }
   });
@@ -304,9 +305,9 @@ function patchProblem(
 }
 
 /** Deletes now, or (with a delete delay) marks the input deleting until the delay ends. */
-function deleteRow(ctx: HandlerContext, seq: number): void {
+function deleteRow(ctx: HandlerContext, key: RowKey): void {
   const delay = ctx.config.deleteDelayMs;
-  ctx.store.deleteInput(seq, delay > 0 ? ctx.store.clock.now() + delay * 1000 : undefined);
+  ctx.store.deleteInput(key, delay > 0 ? ctx.store.clock.now() + delay * 1000 : undefined);
 }
 
 export const deleteInput: Handler = (ctx) => {
@@ -315,7 +316,7 @@ export const deleteInput: Handler = (ctx) => {
     const app = ctx.store.appKey(ctx.app, false);
     const state = app === undefined ? undefined : ctx.store.inputState(app, id);
     if (!state) throw new RequestError(Code.CONN_DOES_NOT_EXIST, `Input ${id} not found`);
-    if (!state.deleting) deleteRow(ctx, state.seq);
+    if (!state.deleting) deleteRow(ctx, { app: app!, seq: state.seq });
   });
   ctx.afterWrite();
   return reply("base", Code.SUCCESS, ctx.reqId);
@@ -341,7 +342,9 @@ export const deleteInputs: Handler = (ctx) => {
         `Inputs not found: ${shown}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""}`,
       );
     }
-    for (const { state } of states) if (state && !state.deleting) deleteRow(ctx, state.seq);
+    for (const { state } of states) {
+      if (state && !state.deleting) deleteRow(ctx, { app: app!, seq: state.seq });
+    }
   });
   ctx.afterWrite();
   return reply("base", Code.SUCCESS, ctx.reqId);

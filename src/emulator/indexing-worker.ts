@@ -8,7 +8,7 @@ import { type DownloadOutcome, downloadImage } from "./download.js";
 import type { ImageFacts } from "./image-sniff.js";
 import { renderImageInfo } from "./render.js";
 import { Code } from "./status-codes.js";
-import { type DueRow, type EmulatorStore, hostedName } from "./store.js";
+import { type DueRow, type EmulatorStore, hostedName, type RowKey } from "./store.js";
 
 export interface IndexingConfig {
   /** Total time from POST to the final status. */
@@ -28,6 +28,10 @@ interface Download {
   notBefore: number;
 }
 
+function downloadKey(key: RowKey): string {
+  return `${key.app}/${key.seq}`;
+}
+
 /** When a POSTed input first becomes due: after the first half of the indexing delay. */
 export function firstDue(created: number, indexDelayMs: number): number {
   return created + Math.floor(indexDelayMs / 2) * 1000;
@@ -37,7 +41,7 @@ export class IndexingWorker {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
-  private readonly downloads = new Map<number, Download>();
+  private readonly downloads = new Map<string, Download>();
   private readonly abort = new AbortController();
   private activeDownloads = 0;
   private readonly waiting: (() => void)[] = [];
@@ -80,7 +84,7 @@ export class IndexingWorker {
       const rows = this.store.dueRows(now, BATCH);
       for (const row of rows) this.advance(row, now);
       const purged = this.store.purgeDue(now, BATCH);
-      for (const seq of purged) this.store.deleteInput(seq);
+      for (const key of purged) this.store.deleteInput(key);
       return rows.length === BATCH || purged.length === BATCH;
     });
     if (more) setImmediate(() => this.tick());
@@ -90,13 +94,13 @@ export class IndexingWorker {
   private advance(row: DueRow, now: number): void {
     const secondHalf = (this.config.indexDelayMs - Math.floor(this.config.indexDelayMs / 2)) * 1000;
     if (row.status === Code.INPUT_PENDING) {
-      this.store.setProgress(row.seq, Code.INPUT_IN_PROGRESS, now + secondHalf, now);
+      this.store.setProgress(row, Code.INPUT_IN_PROGRESS, now + secondHalf, now);
       if (this.config.download === "fetch" && row.url !== null)
-        this.startDownload(row.seq, row.url, now + secondHalf);
+        this.startDownload(row, row.url, now + secondHalf);
       return;
     }
     if (row.status !== Code.INPUT_IN_PROGRESS) {
-      this.store.clearDue(row.seq);
+      this.store.clearDue(row);
       return;
     }
     if (row.url === null) {
@@ -119,21 +123,21 @@ export class IndexingWorker {
       this.succeed(row, now, undefined);
       return;
     }
-    const download = this.downloads.get(row.seq);
+    const download = this.downloads.get(downloadKey(row));
     if (!download?.outcome) {
       // Still downloading (or restarted mid-download): look again once the timeout has passed.
-      if (!download) this.startDownload(row.seq, row.url, now);
-      this.store.setDue(row.seq, now + (this.config.downloadTimeoutMs + 1000) * 1000);
+      if (!download) this.startDownload(row, row.url, now);
+      this.store.setDue(row, now + (this.config.downloadTimeoutMs + 1000) * 1000);
       return;
     }
-    this.downloads.delete(row.seq);
+    this.downloads.delete(downloadKey(row));
     if (download.outcome.ok) this.succeed(row, now, download.outcome.facts);
     else this.fail(row, now, download.outcome.details);
   }
 
   private succeed(row: DueRow, now: number, facts: ImageFacts | undefined): void {
     this.store.settle(
-      row.seq,
+      row,
       {
         status: Code.INPUT_SUCCESS,
         details: null,
@@ -145,16 +149,12 @@ export class IndexingWorker {
   }
 
   private fail(row: DueRow, now: number, details: string): void {
-    this.store.settle(
-      row.seq,
-      { status: Code.INPUT_FAILED, details, hosted: null, info: null },
-      now,
-    );
+    this.store.settle(row, { status: Code.INPUT_FAILED, details, hosted: null, info: null }, now);
   }
 
-  private startDownload(seq: number, url: string, notBefore: number): void {
+  private startDownload(key: RowKey, url: string, notBefore: number): void {
     const download: Download = { notBefore };
-    this.downloads.set(seq, download);
+    this.downloads.set(downloadKey(key), download);
     const task = this.withDownloadSlot(async () => {
       const outcome = await downloadImage(url, {
         timeoutMs: this.config.downloadTimeoutMs,
@@ -163,7 +163,7 @@ export class IndexingWorker {
       });
       if (this.stopped) return;
       download.outcome = outcome;
-      this.store.setDue(seq, Math.max(this.store.clock.now(), download.notBefore));
+      this.store.setDue(key, Math.max(this.store.clock.now(), download.notBefore));
       this.wake();
     });
     this.inFlight.add(task);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { seedStore } from "../../src/emulator/index.js";
+import { EmulatorStore, seedStore } from "../../src/emulator/index.js";
 import { APP, emulator, urlInput } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "emulator-durability-"));
@@ -84,13 +84,16 @@ describe("durability", () => {
       })(),
     );
     expect(count).toBe(1000);
-    expect(() => seedStore(db, "acme/catalog", [{ id: "seed-1" }])).toThrow(
-      /duplicate input id seed-1/,
-    );
+    const again = { id: "seed-1", data: { image: { url: "https://img.example.com/again.jpg" } } };
+    expect(() => seedStore(db, "acme/catalog", [again])).toThrow(/duplicate input id seed-1/);
+    expect(() => seedStore(db, "acme/catalog", [{ id: "no-image" }])).toThrow(/needs an image/);
+    // A failed seed inserts nothing (one transaction).
+    expect(() => seedStore(db, "acme/catalog", [{ ...again, id: "fresh" }, again])).toThrow();
     const emu = await emulator({ db });
     try {
       const r = await emu.get(`${APP}/inputs/stream?per_page=1000`);
       expect(r.body.inputs).toHaveLength(1000);
+      expect((await emu.get(`${APP}/inputs/fresh`)).status).toBe(404);
       expect(r.body.inputs[0]).toMatchObject({
         id: "seed-0",
         data: { concepts: [{ id: "x", name: "x", value: 1, app_id: "catalog" }] },
@@ -99,6 +102,30 @@ describe("durability", () => {
       expect((await emu.get(`${APP}/inputs/status`)).body.counts.processed).toBe(1000);
     } finally {
       await emu.close();
+    }
+  });
+
+  it("keeps the store's indexes when a seed into an empty store fails or succeeds", () => {
+    const store = new EmulatorStore(":memory:");
+    try {
+      const input = { id: "twice", data: { image: { url: "https://img.example.com/t.jpg" } } };
+      const indexes = () =>
+        store.db
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'inputs_%' ORDER BY name",
+          )
+          .pluck()
+          .all();
+      const before = indexes();
+      expect(before).toHaveLength(6);
+      expect(() => store.seed({ userId: "u", appId: "a" }, [input, input])).toThrow(
+        /duplicate input id twice/,
+      );
+      expect(indexes()).toEqual(before);
+      expect(store.seed({ userId: "u", appId: "a" }, [input])).toBe(1);
+      expect(indexes()).toEqual(before);
+    } finally {
+      store.close();
     }
   });
 });

@@ -89,6 +89,10 @@ function formatApiErrorMessage(init: ApiErrorInit & { statusName: string | undef
     );
   }
   let text = `${init.method} ${init.path} failed: ${parts.join(", ")}`;
+  if (isAuthFailure(init)) text = `the API refused the credentials: ${text}`;
+  else if (init.httpStatus === 403 || init.statusCode === StatusCode.CONN_INSUFFICIENT_SCOPES) {
+    text = `the token is not allowed to do this: ${text}`;
+  }
   const words = [init.description, init.details].filter((w) => w !== undefined && w !== "");
   if (words.length > 0) text += ` ${quote(words.join(": "))}`;
   const extras: string[] = [];
@@ -98,14 +102,20 @@ function formatApiErrorMessage(init: ApiErrorInit & { statusName: string | undef
   return text;
 }
 
-function hintFor(init: ApiErrorInit): string | undefined {
+function isAuthFailure(init: ApiErrorInit): boolean {
   const code = init.statusCode;
-  if (
+  return (
     init.httpStatus === 401 ||
     code === StatusCode.CONN_KEY_INVALID ||
     code === StatusCode.CONN_KEY_NOT_FOUND ||
-    code === StatusCode.CONN_CREDENTIALS_INVALID
-  ) {
+    code === StatusCode.CONN_CREDENTIALS_INVALID ||
+    code === 11001
+  );
+}
+
+function hintFor(init: ApiErrorInit): string | undefined {
+  const code = init.statusCode;
+  if (isAuthFailure(init)) {
     return "check the personal access token (--pat or CLARIFAI_PAT) and the user and app ids";
   }
   if (init.httpStatus === 403 || code === StatusCode.CONN_INSUFFICIENT_SCOPES) {

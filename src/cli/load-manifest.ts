@@ -10,6 +10,11 @@ import type { CliIO } from "./io.js";
 export async function loadManifestOrFail(path: string, io: CliIO): Promise<Manifest> {
   const result = await loadManifest(path, { cwd: io.cwd });
   if (result.ok) return result.manifest;
+  if (result.notFound) {
+    throw new UserError("not-found", `manifest not found: ${path}`, {
+      hint: "run from the directory that holds it, or pass its path",
+    });
+  }
   for (const problem of result.problems) io.err(formatProblem(problem));
   const n = result.problems.length;
   throw new UserError(

@@ -154,7 +154,7 @@ describe("outcomes read from the body", () => {
       attempts: 1,
     });
     expect((error as ApiError).message).toBe(
-      `GET ${APP}/inputs/stream failed: HTTP 401, CONN_KEY_INVALID (11008) "API key not found: check the key" (req_id 5d0f3b8a2c9e4f71b6a0d4e2c8f1a937)`,
+      `the API refused the credentials: GET ${APP}/inputs/stream failed: HTTP 401, CONN_KEY_INVALID (11008) "API key not found: check the key" (req_id 5d0f3b8a2c9e4f71b6a0d4e2c8f1a937)`,
     );
     expect((error as ApiError).hint).toMatch(/--pat/);
   });

@@ -163,7 +163,7 @@ describe("client ↔ emulator", () => {
     const text = `${(error as Error).message}\n${(error as Error).stack}\n${JSON.stringify(error)}`;
     expect(text).not.toContain(TOKEN);
     expect((error as Error).message).toMatch(
-      /^GET \/v2\/users\/acme\/apps\/catalog\/inputs\/stream failed: HTTP 401, CONN_/,
+      /^the API refused the credentials: GET \/v2\/users\/acme\/apps\/catalog\/inputs\/stream failed: HTTP 401, CONN_/,
     );
   });
 });

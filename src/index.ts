@@ -1,0 +1,24 @@
+/**
+ * `dataset` as a library: load a manifest, read a live app, plan, render and apply — the same
+ * pieces the CLI is made of.
+ */
+
+export { type ApiClient, type ClientOptions, createClient } from "./api/client.js";
+export type { InputsApi } from "./api/client-types.js";
+export { ApiError, NetworkError } from "./api/errors.js";
+export * from "./api/types.js";
+export { type ApplyOptions, applyPlan } from "./apply/executor.js";
+export { checkMassDelete } from "./apply/guard.js";
+export { findStaleReasons } from "./apply/stale.js";
+export type { ApplyEvent, ApplyFailure, ApplyReport } from "./apply/types.js";
+export { waitForIndexing } from "./apply/wait.js";
+export { computeLivePlan } from "./cli/compute-plan.js";
+export {
+  type EmulatorHandle,
+  type EmulatorOptions,
+  seedStore,
+  startEmulator,
+} from "./emulator/index.js";
+export { formatProblem, loadManifest } from "./manifest/load.js";
+export type { DesiredInput, Manifest, ManifestProblem } from "./manifest/types.js";
+export * from "./plan/index.js";

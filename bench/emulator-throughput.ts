@@ -1,7 +1,7 @@
 /**
- * Emulator throughput: PostInputs at 128 inputs per request (over HTTP, a few requests in
- * flight), and one full StreamInputs pass (per_page 1000, `last_id` paging, bodies parsed) over
- * a store pre-filled in bulk. Run: `node dist/bench/emulator-throughput.js [posted] [streamed]`.
+ * Emulator throughput: a bulk seed into an empty store, one full StreamInputs pass over it
+ * (per_page 1000, `last_id` paging, bodies parsed by the client in the same process), and
+ * PostInputs at 128 inputs per request over HTTP (a few requests in flight, indexing running). Run: `node dist/bench/emulator-throughput.js [posted] [streamed]`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -122,7 +122,6 @@ export async function main(
   const dispatcher = new Agent({ connections: 16 });
   const emulator = await startEmulator({ db: join(dir, "bench.db"), indexDelayMs: 200 });
   try {
-    const post = await measurePost(emulator.url, postInputs, options.concurrency ?? 4, dispatcher);
     const seedStart = performance.now();
     const seeded = emulator.seed(
       STREAM_APP,
@@ -132,6 +131,7 @@ export async function main(
     );
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const stream = await measureStream(emulator.url, seeded, dispatcher);
+    const post = await measurePost(emulator.url, postInputs, options.concurrency ?? 4, dispatcher);
     const result: ThroughputResult = {
       post,
       seed: { inputs: seeded, seconds: seedSeconds, inputsPerSecond: seeded / seedSeconds },

@@ -74,7 +74,8 @@ function unknownLastId(lastId: string): RequestError {
 }
 
 export const getInput: Handler = (ctx) => {
-  new QueryParams(ctx.query, []);
+  // No query parameters besides user_app_id; anything else is refused.
+  QueryParams.read(ctx.query, []);
   const id = ctx.inputId ?? "";
   const app = ctx.store.appKey(ctx.app, false);
   const row = app === undefined ? undefined : ctx.store.getInput(app, id);
@@ -84,7 +85,8 @@ export const getInput: Handler = (ctx) => {
 };
 
 export const getInputCount: Handler = (ctx) => {
-  new QueryParams(ctx.query, []);
+  // No query parameters besides user_app_id; anything else is refused.
+  QueryParams.read(ctx.query, []);
   const app = ctx.store.appKey(ctx.app, false);
   const counts = app === undefined ? new Map<number, number>() : ctx.store.countByStatus(app);
   let processed = 0;

@@ -27,6 +27,7 @@ import {
   readStringList,
 } from "./json-request.js";
 import { applyPatch, storedConcept } from "./patch-rules.js";
+import { QueryParams } from "./query.js";
 import { InputRenderer, type InputRow, parseRest, renderRest, renderStatus } from "./render.js";
 import { type Handler, type HandlerContext, reply } from "./reply.js";
 import { Code } from "./status-codes.js";
@@ -88,6 +89,8 @@ const duplicateId = (): InputProblem => ({
 });
 
 export const postInputs: Handler = (ctx) => {
+  // No query parameters besides user_app_id; anything else is refused.
+  QueryParams.read(ctx.query, []);
   const request = readMessage(ctx.body ?? {}, PostInputsRequestSpec, "request") ?? {};
   const items = readArray(request.inputs, "inputs");
   ctx.noteBatch(items.length);
@@ -216,6 +219,8 @@ function readAction(value: unknown): PatchAction {
 }
 
 export const patchInputs: Handler = (ctx) => {
+  // No query parameters besides user_app_id; anything else is refused.
+  QueryParams.read(ctx.query, []);
   const request = readMessage(ctx.body ?? {}, PatchInputsRequestSpec, "request") ?? {};
   const items = readArray(request.inputs, "inputs");
   ctx.noteBatch(items.length);
@@ -311,6 +316,8 @@ function deleteRow(ctx: HandlerContext, key: RowKey): void {
 }
 
 export const deleteInput: Handler = (ctx) => {
+  // No query parameters besides user_app_id; anything else is refused.
+  QueryParams.read(ctx.query, []);
   const id = ctx.inputId ?? "";
   ctx.store.transaction(() => {
     const app = ctx.store.appKey(ctx.app, false);
@@ -323,6 +330,8 @@ export const deleteInput: Handler = (ctx) => {
 };
 
 export const deleteInputs: Handler = (ctx) => {
+  // No query parameters besides user_app_id; anything else is refused.
+  QueryParams.read(ctx.query, []);
   const request = readMessage(ctx.body ?? {}, DeleteInputsRequestSpec, "request") ?? {};
   const ids = readStringList(request.ids, "ids");
   ctx.noteBatch(ids.length);

@@ -29,6 +29,11 @@ export class QueryParams {
     }
   }
 
+  /** Reads (and checks) the query of a request for an endpoint accepting `accepted`. */
+  static read(search: URLSearchParams, accepted: readonly string[]): QueryParams {
+    return new QueryParams(search, accepted);
+  }
+
   /** The last value given for `name`, or undefined. */
   string(name: string): string | undefined {
     return this.values.get(name)?.at(-1);

@@ -127,3 +127,24 @@ describe("unknown paths and methods", () => {
     );
   });
 });
+
+describe("query parameters", () => {
+  it("refuses unknown parameters on every endpoint, accepts user_app_id", async () => {
+    const paths: [string, string, unknown?][] = [
+      ["GET", `${APP}/inputs/x?foo=1`],
+      ["GET", `${APP}/inputs/status?foo=1`],
+      ["POST", `${APP}/inputs?foo=1`, { inputs: [urlInput("q1")] }],
+      ["PATCH", `${APP}/inputs?foo=1`, { action: "merge", inputs: [{ id: "q1" }] }],
+      ["DELETE", `${APP}/inputs/q1?foo=1`],
+      ["DELETE", `${APP}/inputs?foo=1`, { ids: ["q1"] }],
+    ];
+    for (const [method, path, body] of paths) {
+      const r = await open.call(method, path, body === undefined ? {} : { body });
+      expect(r.body.status.code, `${method} ${path}`).toBe(11100);
+    }
+    const ok = await open.get(
+      `${APP}/inputs/status?user_app_id.user_id=acme&userAppId.appId=catalog`,
+    );
+    expect(ok.body.status.code).toBe(10000);
+  });
+});

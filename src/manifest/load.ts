@@ -5,14 +5,14 @@
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { DocPath } from "./doc-path.js";
-import { formatDocPath, isRecord } from "./doc-path.js";
+import { isRecord } from "./doc-path.js";
 import { API_IMAGE_SIZE_LIMIT, checkImageFile, hashFile, mapWithConcurrency } from "./files.js";
 import type { IncludingFile } from "./include.js";
 import { collectIncludedFiles } from "./include.js";
 import { resolveDefaults, toDesiredInput } from "./normalise.js";
 import type { Position, YamlDocument } from "./parse-yaml.js";
 import { parseYaml } from "./parse-yaml.js";
-import { sortProblems } from "./problems.js";
+import { ProblemLog } from "./problem-log.js";
 import type { RawDefaults, RawInput, RawManifest } from "./raw.js";
 import type { InputRecord } from "./rules.js";
 import { checkRules } from "./rules.js";
@@ -75,24 +75,8 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   // Names as the user gave them: the root as typed, the rest relative to the working directory.
   const show = (absPath: string): string =>
     absPath === rootPath ? path : isAbsolute(path) ? absPath : relative(cwd, absPath) || absPath;
-  const problems: ManifestProblem[] = [];
-  const report = (
-    file: LoadedFile,
-    at: DocPath,
-    message: string,
-    options?: { key?: boolean; shownPath?: DocPath },
-  ): void => {
-    const position = file.document?.locate(at, { key: options?.key ?? false }) ?? {
-      line: 0,
-      column: 0,
-    };
-    problems.push({
-      file: file.shown,
-      ...position,
-      path: formatDocPath(options?.shownPath ?? at),
-      message,
-    });
-  };
+  const problems = new ProblemLog();
+  const report = problems.at.bind(problems);
 
   let loaded = 0;
   const load = async (absPath: string, role: DocumentRole): Promise<LoadedFile> => {
@@ -108,13 +92,13 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
     const source = await readSourceFile(absPath, { maxBytes: limits.maxManifestBytes });
     if (!source.ok) {
       file.notFound = source.notFound;
-      problems.push({ file: file.shown, line: 0, column: 0, path: "", message: source.message });
+      problems.add({ file: file.shown, line: 0, column: 0, path: "", message: source.message });
       return file;
     }
     file.sha256 = source.sha256;
     const parsed = parseYaml(source.text, limits);
     if (!parsed.ok) {
-      problems.push({ file: file.shown, ...parsed.position, path: "", message: parsed.message });
+      problems.add({ file: file.shown, ...parsed.position, path: "", message: parsed.message });
       return file;
     }
     file.document = parsed.document;
@@ -177,12 +161,9 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   });
   const fail = (): LoadResult => ({
     ok: false,
-    problems: sortProblems(
-      problems,
-      files.map((f) => f.shown),
-    ),
+    problems: problems.list(files.map((f) => f.shown)),
   });
-  if (problems.length > 0) return fail();
+  if (problems.size > 0) return fail();
 
   const hashes = await hashFiles(fileInputs.map((input) => input.absPath));
   const absPathOf = new Map(fileInputs.map((input) => [input.record, input.absPath]));
@@ -206,7 +187,7 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
     };
     inputs.push(toDesiredInput(raw, { defaults, image, source }));
   }
-  if (problems.length > 0) return fail();
+  if (problems.size > 0) return fail();
 
   const manifest = root.value as RawManifest;
   return {

@@ -80,8 +80,13 @@ export function checkRules(records: readonly InputRecord[], context: RuleContext
         else group.push(record);
       }
     }
-    checkConcepts(concepts, { file: record.file, path: at("concepts") }, issues);
-    checkMetadata(metadata, { file: record.file, path: at("metadata") }, issues);
+    // Paths are built only for values that may hold a problem: most inputs have none.
+    if (Array.isArray(concepts) && concepts.length > 1) {
+      checkConcepts(concepts, { file: record.file, path: at("concepts") }, issues);
+    }
+    if (isRecord(metadata) && !isCleanMetadata(metadata)) {
+      checkMetadata(metadata, { file: record.file, path: at("metadata") }, issues);
+    }
   }
 
   const defaultAllows = defaults.allow_duplicate_url === true;
@@ -136,6 +141,10 @@ function checkConcepts(concepts: unknown, where: Where, issues: RuleIssue[]): vo
       message: `concept "${id}" is listed twice (first as concepts[${first}])`,
     });
   });
+}
+
+function isCleanMetadata(metadata: Record<string, unknown>): boolean {
+  return !Object.hasOwn(metadata, RESERVED_METADATA_KEY) && isJsonSafe(metadata);
 }
 
 function checkMetadata(metadata: unknown, where: Where, issues: RuleIssue[]): void {

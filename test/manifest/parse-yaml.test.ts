@@ -63,6 +63,21 @@ describe("parseYaml", () => {
     expect(at(["inputs", 1, "url"])).toEqual({ line: 9, column: 27 });
   });
 
+  it("locates many paths at once, deep and shallow alike", () => {
+    const doc = parse(TEXT);
+    expect(
+      doc.locateAll([
+        { path: ["inputs", 0, "concepts", 1, "value"] },
+        { path: ["inputs", 1] },
+        { path: ["inputs", 0, "metadata", "nested"], key: true },
+      ]),
+    ).toEqual([
+      { line: 5, column: 39 },
+      { line: 9, column: 5 },
+      { line: 7, column: 7 },
+    ]);
+  });
+
   it("falls back to the deepest ancestor for paths that do not exist", () => {
     const doc = parse(TEXT);
     expect(doc.locate(["inputs", 0, "missing", "deeper"])).toEqual({ line: 3, column: 5 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadManifest } from "../../src/manifest/load.js";
-import { problemLines } from "./helpers.js";
+import { problemLines, useTempDirs } from "./helpers.js";
 
 const DIR = "test/fixtures/manifests";
+const { tree } = useTempDirs();
 const ID_RULE = 'must be 1 to 48 letters, digits, "_" or "-"';
 
 /** One fixture per rule: the exact lines `dataset validate` prints for it. */
@@ -97,6 +98,20 @@ describe("one fixture per rule", () => {
 });
 
 describe("a manifest with many mistakes", () => {
+  it("reports a problem per bad input, each at its own place, however many", async () => {
+    const inputs = Array.from(
+      { length: 2000 },
+      (_, i) => `  - { id: in-${i}, url: "ftp://x/${i}", concepts: [{ id: c, value: 3 }] }`,
+    );
+    const dir = await tree({ "m.yaml": `version: 1\nname: many\ninputs:\n${inputs.join("\n")}\n` });
+    const lines = problemLines(await loadManifest("m.yaml", { cwd: dir }));
+    expect(lines).toHaveLength(4000);
+    expect(lines[2]).toBe(
+      'm.yaml:5:22: inputs[1].url: must be an http:// or https:// URL, got "ftp://x/1"',
+    );
+    expect(lines[3999]).toBe("m.yaml:2003:68: inputs[1999].concepts[0].value: must be 0 or 1");
+  });
+
   it("reports every one of them, in file order, each once", async () => {
     const path = `${DIR}/many-errors.yaml`;
     const lines = problemLines(await loadManifest(path)).map((line) => line.slice(path.length + 1));

@@ -68,51 +68,28 @@ interface LoadedFile extends IncludingFile {
 const HASH_CONCURRENCY = 4;
 const STAT_CONCURRENCY = 16;
 
+/** What the stages of one load share. */
+interface LoadContext {
+  limits: LoadLimits;
+  problems: ProblemLog;
+  /** A file's name as problems show it. */
+  show(absPath: string): string;
+}
+
 export async function loadManifest(path: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const limits = { ...DEFAULT_LOAD_LIMITS, ...definedOnly(options) };
   const cwd = options.cwd ?? process.cwd();
   const rootPath = resolve(cwd, path);
-  // Names as the user gave them: the root as typed, the rest relative to the working directory.
-  const show = (absPath: string): string =>
-    absPath === rootPath ? path : isAbsolute(path) ? absPath : relative(cwd, absPath) || absPath;
-  const problems = new ProblemLog();
-  const report = problems.at.bind(problems);
+  const context: LoadContext = {
+    limits: { ...DEFAULT_LOAD_LIMITS, ...definedOnly(options) },
+    problems: new ProblemLog(),
+    // Names as the user gave them: the root as typed, the rest relative to the working directory.
+    show: (absPath) =>
+      absPath === rootPath ? path : isAbsolute(path) ? absPath : relative(cwd, absPath) || absPath,
+  };
+  const { problems } = context;
 
   let loaded = 0;
-  const load = async (absPath: string, role: DocumentRole): Promise<LoadedFile> => {
-    const file: LoadedFile = {
-      absPath,
-      index: loaded++,
-      shown: show(absPath),
-      value: null,
-      document: undefined,
-      sha256: "",
-      notFound: false,
-    };
-    const source = await readSourceFile(absPath, { maxBytes: limits.maxManifestBytes });
-    if (!source.ok) {
-      file.notFound = source.notFound;
-      problems.add({ file: file.shown, line: 0, column: 0, path: "", message: source.message });
-      return file;
-    }
-    file.sha256 = source.sha256;
-    const parsed = parseYaml(source.text, limits);
-    if (!parsed.ok) {
-      problems.add({ file: file.shown, ...parsed.position, path: "", message: parsed.message });
-      return file;
-    }
-    file.document = parsed.document;
-    file.value = parsed.document.value;
-    for (const issue of validateAgainstSchema(file.value, role)) {
-      report(file, issue.at?.path ?? issue.path, issue.message, {
-        key: issue.at?.key,
-        shownPath: issue.path,
-      });
-    }
-    return file;
-  };
-
-  const root = await load(rootPath, "root");
+  const root = await loadFile(rootPath, { role: "root", index: loaded++ }, context);
   if (root.notFound) {
     return {
       ok: false,
@@ -121,13 +98,17 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
     };
   }
   const files = await collectIncludedFiles(root, {
-    load: (absPath) => load(absPath, "included"),
-    report: (file, at, message) => report(file, at, message),
-    show,
+    load: (absPath) => loadFile(absPath, { role: "included", index: loaded++ }, context),
+    report: (file, at, message) => problems.at(file, at, message),
+    show: context.show,
   });
   const fileAt = (index: number): LoadedFile => files[index] ?? root;
   const positionOf = (index: number, at: DocPath): Position =>
     fileAt(index).document?.locate(at) ?? { line: 0, column: 0 };
+  const fail = (): LoadResult => ({
+    ok: false,
+    problems: problems.list(files.map((f) => f.shown)),
+  });
 
   const records = inputRecords(files);
   const rootValue = isRecord(root.value) ? root.value : {};
@@ -140,45 +121,20 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
     },
   });
   for (const issue of issues)
-    report(fileAt(issue.file), issue.path, issue.message, { key: issue.key });
-
-  const fileInputs = records.flatMap((record) => {
-    const file = isRecord(record.value) ? record.value.file : undefined;
-    if (typeof file !== "string" || file === "") return [];
-    return [{ record, absPath: resolve(dirname(fileAt(record.file).absPath), file) }];
-  });
-  const checks = await mapWithConcurrency(fileInputs, STAT_CONCURRENCY, (input) =>
-    checkImageFile(input.absPath, {
-      sizeLimit: limits.imageSizeLimit,
-      shownPath: show(input.absPath),
-    }),
-  );
-  checks.forEach((check, i) => {
-    const input = fileInputs[i];
-    if (!check.ok && input !== undefined) {
-      report(fileAt(input.record.file), ["inputs", input.record.index, "file"], check.message);
-    }
-  });
-  const fail = (): LoadResult => ({
-    ok: false,
-    problems: problems.list(files.map((f) => f.shown)),
-  });
+    problems.at(fileAt(issue.file), issue.path, issue.message, { key: issue.key });
+  const images = await checkImageFiles(records, fileAt, context);
   if (problems.size > 0) return fail();
 
-  const hashes = await hashFiles(fileInputs.map((input) => input.absPath));
-  const absPathOf = new Map(fileInputs.map((input) => [input.record, input.absPath]));
+  const hashes = await hashFiles([...images.values()]);
   const defaults = resolveDefaults(rootValue.defaults as RawDefaults | undefined);
   const inputs: DesiredInput[] = [];
   for (const record of records) {
     // Schema-valid by now: no problem was reported.
     const raw = record.value as RawInput;
-    const image = imageOf(raw, absPathOf.get(record), hashes);
+    const image = imageOf(raw, images.get(record), hashes);
     if (image === undefined) {
-      report(
-        fileAt(record.file),
-        ["inputs", record.index, "file"],
-        `cannot read ${show(absPathOf.get(record) ?? "")}`,
-      );
+      const shown = context.show(images.get(record) ?? "");
+      problems.at(fileAt(record.file), ["inputs", record.index, "file"], `cannot read ${shown}`);
       continue;
     }
     const source = {
@@ -201,6 +157,75 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
       files: files.map((file) => file.shown),
     },
   };
+}
+
+/** Reads, parses and schema-checks one manifest file, reporting what is wrong with it. */
+async function loadFile(
+  absPath: string,
+  options: { role: DocumentRole; index: number },
+  context: LoadContext,
+): Promise<LoadedFile> {
+  const { problems } = context;
+  const file: LoadedFile = {
+    absPath,
+    index: options.index,
+    shown: context.show(absPath),
+    value: null,
+    document: undefined,
+    sha256: "",
+    notFound: false,
+  };
+  const source = await readSourceFile(absPath, { maxBytes: context.limits.maxManifestBytes });
+  if (!source.ok) {
+    file.notFound = source.notFound;
+    problems.add({ file: file.shown, line: 0, column: 0, path: "", message: source.message });
+    return file;
+  }
+  file.sha256 = source.sha256;
+  const parsed = parseYaml(source.text, context.limits);
+  if (!parsed.ok) {
+    problems.add({ file: file.shown, ...parsed.position, path: "", message: parsed.message });
+    return file;
+  }
+  file.document = parsed.document;
+  file.value = parsed.document.value;
+  for (const issue of validateAgainstSchema(file.value, options.role)) {
+    const at = issue.at?.path ?? issue.path;
+    problems.at(file, at, issue.message, { key: issue.at?.key, shownPath: issue.path });
+  }
+  return file;
+}
+
+/**
+ * Checks every `file:` input (exists, regular, size) relative to its declaring file; returns
+ * their absolute paths by record.
+ */
+async function checkImageFiles(
+  records: readonly InputRecord[],
+  fileAt: (index: number) => LoadedFile,
+  context: LoadContext,
+): Promise<Map<InputRecord, string>> {
+  const images = new Map<InputRecord, string>();
+  for (const record of records) {
+    const file = isRecord(record.value) ? record.value.file : undefined;
+    if (typeof file === "string" && file !== "") {
+      images.set(record, resolve(dirname(fileAt(record.file).absPath), file));
+    }
+  }
+  const entries = [...images];
+  const checks = await mapWithConcurrency(entries, STAT_CONCURRENCY, ([, absPath]) =>
+    checkImageFile(absPath, {
+      sizeLimit: context.limits.imageSizeLimit,
+      shownPath: context.show(absPath),
+    }),
+  );
+  checks.forEach((check, i) => {
+    const record = entries[i]?.[0];
+    if (!check.ok && record !== undefined) {
+      context.problems.at(fileAt(record.file), ["inputs", record.index, "file"], check.message);
+    }
+  });
+  return images;
 }
 
 function inputRecords(files: readonly LoadedFile[]): InputRecord[] {

@@ -42,7 +42,7 @@ function newInputId(): string {
 /** Write replies carry the in-memory time: 9 fractional digits. */
 function writeRenderer(ctx: HandlerContext): InputRenderer {
   // The sub-microsecond digits are derived from the microseconds so that equal times print equal.
-  return new InputRenderer(ctx.app, (us) => formatNanos(us, (us * 7919) % 1000));
+  return new InputRenderer(ctx.app, (us) => formatNanos(us, ((us % 1000) * 7919 + 17) % 1000));
 }
 
 function checkBatchSize(size: number, what: string): void {
@@ -65,7 +65,7 @@ function batchCode(failed: number, total: number): number {
 function failedItem(input: { id: string; data?: string }, problem: InputProblem): string {
   const id = input.id ? `"id":${JSON.stringify(input.id)},` : "";
   const data = input.data ? `"data":${input.data},` : "";
-  return `{${id}${data}"status":${renderStatus(problem.code, problem.details, problem.description)}}`;
+  return `{${id}${data}"status":${renderStatus(problem.code, problem.details)}}`;
 }
 
 const conflictResolutions: Record<string, number> = {
@@ -82,7 +82,10 @@ function readConflictResolution(value: unknown): "skip" | "suffix" {
   throw badFormat(`input_id_conflict_resolution: unknown value ${JSON.stringify(value)}`);
 }
 
-/** Our guess for the code (reference §10 q1); the details text is what the Python SDK matches. */
+/**
+ * Our guess for the code (reference §10 q1): INPUT_DUPLICATE, with that code's description like
+ * every status; the details text is what the Python SDK matches on.
+ */
 const duplicateId = (): InputProblem => ({
   code: Code.INPUT_DUPLICATE,
   details: "Input has a duplicate ID.",
@@ -242,32 +245,14 @@ export const patchInputs: Handler = (ctx) => {
     const app = store.appKey(ctx.app, false);
     const seen = new Set<string>();
     for (const patch of patches) {
-      const row = app === undefined || patch.id === "" ? undefined : store.getInput(app, patch.id);
-      const deleting = row && app !== undefined ? store.inputState(app, patch.id)?.deleting : false;
-      let problem: InputProblem | undefined;
-      if (patch.id === "")
-        problem = { code: Code.INPUT_INVALID_REQUEST, details: "Input id is required" };
-      else if (seen.has(patch.id))
-        problem = {
-          code: Code.INPUT_INVALID_REQUEST,
-          details: "Input id is listed twice in this request",
-        };
-      else if (!row)
-        problem = { code: Code.INPUT_DOES_NOT_EXIST, details: `Input ${patch.id} does not exist` };
-      else if (deleting)
-        problem = {
-          code: Code.INPUT_DOES_NOT_EXIST,
-          details: `Input ${patch.id} is being deleted`,
-        };
-      else problem = patchProblem(patch, row);
+      const target = patchTarget(ctx, app, patch, seen);
       seen.add(patch.id);
-      if (problem || !row) {
+      if ("problem" in target) {
         failed++;
-        out.push(
-          failedItem({ id: patch.id }, problem ?? { code: Code.INPUT_DOES_NOT_EXIST, details: "" }),
-        );
+        out.push(failedItem({ id: patch.id }, target.problem));
         continue;
       }
+      const row = target.row;
       const next = applyPatch(parseRest(row.rest), patch.data, action);
       const updated: InputRow = {
         ...row,
@@ -283,10 +268,28 @@ export const patchInputs: Handler = (ctx) => {
   });
 };
 
-function patchProblem(
-  patch: ReturnType<typeof parseData>,
-  row: InputRow,
-): InputProblem | undefined {
+type ParsedPatch = ReturnType<typeof parseData> & { id: string };
+
+/** The stored input a patch applies to, or why it cannot apply. */
+function patchTarget(
+  ctx: HandlerContext,
+  app: number | undefined,
+  patch: ParsedPatch,
+  seen: Set<string>,
+): { row: InputRow } | { problem: InputProblem } {
+  const invalid = (details: string) => ({ problem: { code: Code.INPUT_INVALID_REQUEST, details } });
+  const missing = (details: string) => ({ problem: { code: Code.INPUT_DOES_NOT_EXIST, details } });
+  if (patch.id === "") return invalid("Input id is required");
+  if (seen.has(patch.id)) return invalid("Input id is listed twice in this request");
+  const row = app === undefined ? undefined : ctx.store.getInput(app, patch.id);
+  if (app === undefined || !row) return missing(`Input ${patch.id} does not exist`);
+  if (ctx.store.inputState(app, patch.id)?.deleting)
+    return missing(`Input ${patch.id} is being deleted`);
+  const problem = patchProblem(patch, row);
+  return problem ? { problem } : { row };
+}
+
+function patchProblem(patch: ParsedPatch, row: InputRow): InputProblem | undefined {
   const [medium] = patch.media;
   if (medium)
     return {

@@ -57,8 +57,6 @@ export interface ParsedImage {
 export interface InputProblem {
   code: number;
   details: string;
-  /** Overrides the code's usual description. */
-  description?: string;
 }
 
 export interface ParsedInput extends ParsedData {

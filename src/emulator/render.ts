@@ -81,10 +81,9 @@ export function renderImageInfo(facts: ImageFacts): string {
 
 /** The `status` JSON of an input or a reply, cached for the common detail-less case. */
 const statusCache = new Map<number, string>();
-export function renderStatus(code: number, details?: string | null, description?: string): string {
-  if (details || description) {
-    const detailsPart = details ? `,"details":${str(details)}` : "";
-    return `{"code":${code},"description":${str(description ?? describe(code))}${detailsPart}}`;
+export function renderStatus(code: number, details?: string | null): string {
+  if (details) {
+    return `{"code":${code},"description":${str(describe(code))},"details":${str(details)}}`;
   }
   let cached = statusCache.get(code);
   if (cached === undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emulatorCommand } from "../../src/cli/commands/emulator.js";
+import { emulatorCommand, emulatorOptionsFromFlags } from "../../src/cli/commands/emulator.js";
 import { UserError } from "../../src/cli/errors.js";
 import { captureIO } from "../../src/cli/io.js";
 
@@ -75,5 +75,39 @@ describe("dataset emulator", () => {
     await expect(
       harness().command.parseAsync(["--download", "maybe"], { from: "user" }),
     ).rejects.toThrow();
+  });
+
+  it("maps every flag to the library option", () => {
+    expect(
+      emulatorOptionsFromFlags({
+        port: 1,
+        host: "::1",
+        db: "x.db",
+        pat: "p",
+        app: "u/a",
+        indexDelayMs: 5,
+        download: "fetch",
+        failUrl: "bad",
+        deleteDelayMs: 6,
+        rateLimit: 7,
+        faultRate: 0.5,
+        seed: 8,
+        latencyMs: 9,
+      }),
+    ).toEqual({
+      port: 1,
+      host: "::1",
+      db: "x.db",
+      pat: "p",
+      app: { userId: "u", appId: "a" },
+      indexDelayMs: 5,
+      download: "fetch",
+      failUrl: /bad/,
+      deleteDelayMs: 6,
+      rateLimit: 7,
+      faultRate: 0.5,
+      seed: 8,
+      latencyMs: 9,
+    });
   });
 });

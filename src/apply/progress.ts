@@ -25,7 +25,18 @@ export function ttyProgress(stream: NodeJS.WritableStream): ProgressSink {
       stream: stream as NodeJS.WritableStream & { isTTY: boolean },
       clearOnComplete: false,
       hideCursor: true,
-      format: " {label} |{bar}| {value}/{total} ({failed} failed) {rate}/s ETA {eta_formatted}",
+      format: (options, params, payload: { label: string; failed: number; rate: number }) => {
+        const bar = cliProgress.Format.BarFormat(params.progress, options);
+        const remaining = params.total - params.value;
+        const eta =
+          remaining <= 0
+            ? "done"
+            : payload.rate > 0
+              ? `ETA ${formatSeconds(remaining / payload.rate)}`
+              : "";
+        const failed = payload.failed > 0 ? `, ${payload.failed} failed` : "";
+        return ` ${payload.label} |${bar}| ${params.value}/${params.total}${failed}  ${payload.rate}/s  ${eta}`;
+      },
       barsize: 24,
       etaBuffer: 50,
     },
@@ -94,4 +105,12 @@ export function lineProgress(
     },
     stop() {},
   };
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60
+    ? `${minutes}m${Math.round(seconds % 60)}s`
+    : `${Math.floor(minutes / 60)}h${minutes % 60}m`;
 }

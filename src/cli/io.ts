@@ -46,7 +46,7 @@ export function processIO(): CliIO {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         const answer = await rl.question(`${question} `);
-        return /^y(es)?$/i.test(answer.trim());
+        return answer.trim().toLowerCase() === "yes";
       } finally {
         rl.close();
       }

@@ -1,0 +1,412 @@
+/**
+ * The benchmark report: markdown tables of every figure beside its baseline and their ratio, and
+ * the issue's targets marked met or missed. Pure: results in, text out.
+ */
+import type { ApplyRow, BenchResults, PlanRow, WaitRow } from "./results.js";
+
+/** A target of issue 7 and how this run did. */
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  /** `undefined` when this run did not measure it (quick mode). */
+  met: boolean | undefined;
+}
+
+const MB = 1_000_000;
+/** At or above this CPU share (of one core) the single-threaded emulator is the bottleneck. */
+const EMULATOR_BOUND = 0.9;
+
+const seconds = (ms: number) => (ms < 10_000 ? (ms / 1000).toFixed(2) : (ms / 1000).toFixed(1));
+const megabytes = (bytes: number) => `${Math.round(bytes / MB)}`;
+const ratio = (r: number) => r.toFixed(2);
+const count = (n: number) => Math.round(n).toLocaleString("en-US");
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+const size = (n: number) =>
+  n >= 1_000_000 && n % 1_000_000 === 0
+    ? `${n / 1_000_000}M`
+    : n >= 1000 && n % 1000 === 0
+      ? `${n / 1000}k`
+      : String(n);
+/** Other processes using more than this (in cores) during a run make its figures suspect. */
+const NOISY = 0.3;
+/** A ratio, marked when other work on the machine ran beside it. */
+const ratioCell = (r: number, otherLoad: number) =>
+  `**${ratio(r)}**${otherLoad > NOISY ? " †" : ""}`;
+const load = (cores: number) => cores.toFixed(2);
+const verdict = (met: boolean | undefined) =>
+  met === undefined ? "not measured (quick run)" : met ? "✅ met" : "❌ missed";
+
+function inSync(results: BenchResults, n: number): PlanRow | undefined {
+  return results.plan.find((row) => row.scenario === "in sync" && row.n === n);
+}
+
+/** Throughput of one side of an apply row. */
+export function inputsPerSecond(row: ApplyRow, side: "tool" | "baseline"): number {
+  return (row.n / row[side].ms) * 1000;
+}
+
+/** Polling requests per 128 created inputs. */
+export function pollsPer128(row: WaitRow): number {
+  return row.polls / (row.n / 128);
+}
+
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const n of [100_000, 1_000_000]) {
+    const row = inSync(results, n);
+    checks.push({
+      target: `plan in sync / baseline ≤ 1.3 at ${size(n)}`,
+      measured: row ? ratio(row.ratio) : "—",
+      met: row ? row.ratio <= 1.3 : undefined,
+    });
+  }
+  const million = inSync(results, 1_000_000);
+  checks.push({
+    target: "peak RSS of a 1M plan ≤ 1.5 GB",
+    measured: million ? `${megabytes(million.tool.maxRssBytes)} MB` : "—",
+    met: million ? million.tool.maxRssBytes <= 1500 * MB : undefined,
+  });
+  checks.push({
+    target: "1M in sync planned in ≤ 60 s",
+    measured: million ? `${seconds(million.tool.wallMs)} s` : "—",
+    met: million ? million.tool.wallMs <= 60_000 : undefined,
+  });
+  for (const concurrency of [4, 16]) {
+    const rows = results.apply.filter((row) => row.concurrency === concurrency);
+    const worst = rows.reduce<ApplyRow | undefined>(
+      (acc, row) => (acc === undefined || row.ratio > acc.ratio ? row : acc),
+      undefined,
+    );
+    checks.push({
+      target: `apply / baseline ≤ 1.15 at concurrency ${concurrency}`,
+      measured: worst
+        ? `worst ${ratio(worst.ratio)} (${size(worst.n)}, ${worst.latencyMs} ms)`
+        : "—",
+      met: worst ? worst.ratio <= 1.15 : undefined,
+    });
+  }
+  const sizes = [...new Set(results.apply.map((row) => row.n))];
+  const growth: string[] = [];
+  let grows: boolean | undefined;
+  for (const n of sizes) {
+    const rows = results.apply
+      .filter((row) => row.n === n && row.latencyMs === 50)
+      .sort((a, b) => a.concurrency - b.concurrency);
+    if (rows.length < 2) continue;
+    const rates = rows.map((row) => inputsPerSecond(row, "tool"));
+    growth.push(`${size(n)}: ${rates.map(count).join(" → ")}`);
+    const increasing = rates.every((rate, i) => i === 0 || rate > (rates[i - 1] ?? 0));
+    grows = (grows ?? true) && increasing;
+  }
+  checks.push({
+    target: "apply throughput grows with concurrency at 50 ms latency (inputs/s)",
+    measured: growth.join("; ") || "—",
+    met: grows,
+  });
+  const wait = results.wait[0];
+  checks.push({
+    target: "≤ 2 polling requests per 128 created inputs (indexing delay 1 s, defaults)",
+    measured: wait ? `${pollsPer128(wait).toFixed(2)} (${size(wait.n)} inputs)` : "—",
+    met: wait ? pollsPer128(wait) <= 2 : undefined,
+  });
+  return checks;
+}
+
+function table(head: string[], rows: string[][]): string {
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const row of rows) lines.push(`| ${row.join(" | ")} |`);
+  return lines.join("\n");
+}
+
+function problemsOf(rows: { problems: string[] }[]): string[] {
+  return rows.flatMap((row) => row.problems);
+}
+
+export function renderReport(results: BenchResults, analysis?: string): string {
+  const m = results.machine;
+  const out: string[] = [];
+  out.push(
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (bench/run.ts); `npm run bench -- --quick` runs a small suite and only prints.",
+    "Every figure is measured in the same run as its baseline, and ratios are tool time / baseline time:",
+    "absolute times drift on shared machines, ratios much less. The emulator runs in its own process,",
+    "the tool and the baselines each in theirs, so CPU time and peak RSS belong to one process each.",
+    "Before each measured run the runner waits (within a budget) for the machine to be idle; `other",
+    "load` is the CPU that processes other than ours used during the run, in cores, and † marks a",
+    `ratio measured while it exceeded ${NOISY} cores.`,
+    "",
+    table(
+      ["", ""],
+      [
+        ["Date", m.date],
+        [
+          "Machine",
+          `${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM, ${m.os}`,
+        ],
+        ["Node", m.node],
+        ["Commit", m.commit],
+        ["Run", `${results.mode}, ${(results.durationMs / 60_000).toFixed(1)} min`],
+      ],
+    ),
+    "",
+    "## Targets (issue 7)",
+    "",
+    table(
+      ["target", "measured", "result"],
+      checkTargets(results).map((c) => [c.target, c.measured, verdict(c.met)]),
+    ),
+    "",
+  );
+
+  out.push(
+    "## Plan",
+    "",
+    "Tool: `node dist/src/cli/bin.js plan <manifest> --api-base <emulator>` (text output, `--max-rps` lifted),",
+    "as a child process. Baseline, in its own process: js-yaml `load` of the same manifest files (the",
+    "parser the loader uses) plus a minimal undici loop streaming the same app with StreamInputs at the same",
+    "page size (1,000), parsing each page and discarding it. Manifests are a root file including parts of",
+    "at most 100,000 inputs (the loader refuses files over 64 MB). Apps are pre-seeded in bulk, not through",
+    "our client. Wall times are medians over the repetitions; RSS is the peak of each process.",
+    "",
+    table(
+      [
+        "scenario",
+        "N",
+        "tool s",
+        "baseline s (parse + stream)",
+        "ratio",
+        "tool peak RSS MB",
+        "baseline peak RSS MB",
+        "tool CPU s",
+        "requests tool / baseline",
+        "emulator CPU tool / baseline",
+        "other load",
+        "reps",
+      ],
+      results.plan.map((row) => [
+        row.scenario,
+        size(row.n),
+        seconds(row.tool.wallMs),
+        `${seconds(row.baseline.wallMs)} (${seconds(row.baseline.parseMs)} + ${seconds(row.baseline.streamMs)})`,
+        ratioCell(row.ratio, row.otherLoad),
+        megabytes(row.tool.maxRssBytes),
+        megabytes(row.baseline.maxRssBytes),
+        seconds(row.tool.cpuMs),
+        `${count(row.requests.tool)} / ${count(row.requests.baseline)}`,
+        `${percent(row.emulatorCpu.tool)} / ${percent(row.emulatorCpu.baseline)}`,
+        load(row.otherLoad),
+        String(row.reps),
+      ]),
+    ),
+    "",
+  );
+  if (results.stages.length > 0) {
+    out.push(
+      "### Where a plan's time goes",
+      "",
+      "The stages of `computeLivePlan` timed one by one in one process (bench/plan-stages.ts), app in sync.",
+      "`stream + diff` is the whole StreamInputs loop; `diff` the part of it spent in `differ.observe`.",
+      "",
+      table(
+        [
+          "N",
+          "load manifest s",
+          "YAML parse alone s",
+          "RSS after load MB",
+          "index s",
+          "stream + diff s",
+          "diff s",
+          "assemble s",
+          "render s",
+          "total s",
+          "peak RSS MB",
+        ],
+        results.stages.map(({ n, stages: s }) => [
+          size(n),
+          seconds(s.loadMs),
+          s.parseOnlyMs > 0 ? seconds(s.parseOnlyMs) : "—",
+          String(s.rssAfterLoadMb),
+          seconds(s.indexMs),
+          seconds(s.streamMs),
+          seconds(s.observeMs),
+          seconds(s.assembleMs),
+          seconds(s.renderMs),
+          seconds(s.totalMs),
+          String(s.rssPeakMb),
+        ]),
+      ),
+      "",
+    );
+  }
+
+  out.push(
+    "## Apply (creates)",
+    "",
+    "Tool: `applyPlan` (src/apply/executor.ts) with the undici client executing a plan of N creates,",
+    "without waiting for indexing. Baseline: a minimal undici loop posting the same 128-input bodies at",
+    "the same concurrency. Both run in a child process of their own and build their request bodies inside",
+    "the timed part. The emulator uses an in-memory store (the virtual disk's flushes only add noise), is",
+    "warmed up first, and adds the given latency to every response. Ratio = tool time / baseline time",
+    "(medians over the repetitions); CPU shares are of one core.",
+    "",
+    table(
+      [
+        "N",
+        "latency ms",
+        "concurrency",
+        "tool inputs/s",
+        "baseline inputs/s",
+        "ratio",
+        "tool CPU",
+        "baseline CPU",
+        "emulator CPU tool / baseline",
+        "requests tool / baseline",
+        "other load",
+        "reps",
+      ],
+      results.apply.map((row) => [
+        size(row.n),
+        String(row.latencyMs),
+        String(row.concurrency),
+        count(inputsPerSecond(row, "tool")),
+        count(inputsPerSecond(row, "baseline")),
+        ratioCell(row.ratio, row.otherLoad),
+        percent(row.tool.cpuMs / row.tool.ms),
+        percent(row.baseline.cpuMs / row.baseline.ms),
+        `${percent(row.emulatorCpu.tool)} / ${percent(row.emulatorCpu.baseline)}${
+          Math.max(row.emulatorCpu.tool, row.emulatorCpu.baseline) >= EMULATOR_BOUND
+            ? " (emulator-bound)"
+            : ""
+        }`,
+        `${count(row.requests.tool)} / ${count(row.requests.baseline)}`,
+        load(row.otherLoad),
+        String(row.reps),
+      ]),
+    ),
+    "",
+  );
+
+  if (results.wait.length > 0) {
+    out.push(
+      "### Waiting for indexing",
+      "",
+      "`node dist/src/cli/bin.js apply <manifest> --yes` end to end (load, plan, post, wait) at the default",
+      "concurrency against an empty app, emulator indexing delay 1 s. Polling = ListInputs + GetInput +",
+      "GetInputCount requests, counted by the emulator.",
+      "",
+      table(
+        [
+          "N",
+          "concurrency",
+          "CLI wall s",
+          "CLI peak RSS MB",
+          "PostInputs",
+          "polling requests",
+          "per 1,000 inputs",
+          "per 128 inputs",
+          "all requests",
+          "other load",
+        ],
+        results.wait.map((row) => [
+          size(row.n),
+          String(row.concurrency),
+          seconds(row.cli.wallMs),
+          megabytes(row.cli.maxRssBytes),
+          count(row.requests.PostInputs ?? 0),
+          count(row.polls),
+          (row.polls / (row.n / 1000)).toFixed(2),
+          pollsPer128(row).toFixed(2),
+          Object.entries(row.requests)
+            .filter(([, value]) => value > 0)
+            .map(([key, value]) => `${key} ${count(value)}`)
+            .join(", "),
+          load(row.otherLoad),
+        ]),
+      ),
+      "",
+    );
+  }
+
+  if (results.validate.length > 0) {
+    out.push(
+      "## Validate",
+      "",
+      "`node dist/src/cli/bin.js validate` on a single-file manifest from bench/gen-manifest.ts, against",
+      "js-yaml `load` of the same file in a process of its own.",
+      "",
+      table(
+        [
+          "N",
+          "file MB",
+          "tool s",
+          "tool peak RSS MB",
+          "baseline parse s",
+          "baseline peak RSS MB",
+          "ratio",
+        ],
+        results.validate.map((row) => [
+          size(row.n),
+          megabytes(row.bytes),
+          seconds(row.tool.wallMs),
+          megabytes(row.tool.maxRssBytes),
+          seconds(row.baseline.wallMs),
+          megabytes(row.baseline.maxRssBytes),
+          ratioCell(row.ratio, row.otherLoad),
+          load(row.otherLoad),
+        ]),
+      ),
+      "",
+    );
+  }
+
+  out.push(...emulatorSection(results));
+
+  const problems = [
+    ...problemsOf(results.plan),
+    ...problemsOf(results.apply),
+    ...problemsOf(results.wait),
+    ...problemsOf(results.validate),
+  ];
+  out.push("## Checks", "");
+  out.push(
+    problems.length === 0
+      ? "Every run's answer was checked (plan summaries, streamed and created counts, exit codes): all right."
+      : problems.map((p) => `- ${p}`).join("\n"),
+    "",
+  );
+  if (analysis !== undefined && analysis.trim() !== "") out.push(analysis.trim(), "");
+  return out.join("\n");
+}
+
+/** The emulator's own throughput, as the baselines saw it (issue 3 asks for these). */
+function emulatorSection(results: BenchResults): string[] {
+  const lines: string[] = [];
+  const post = results.apply.find((row) => row.latencyMs === 0 && row.concurrency === 1);
+  const postWide = results.apply
+    .filter((row) => row.latencyMs === 0)
+    .sort((a, b) => inputsPerSecond(b, "baseline") - inputsPerSecond(a, "baseline"))[0];
+  const stream =
+    inSync(results, 100_000) ??
+    results.plan.filter((row) => row.scenario === "in sync").sort((a, b) => b.n - a.n)[0];
+  if (!post && !stream) return lines;
+  lines.push("## The emulator itself", "");
+  if (post) {
+    lines.push(
+      `- PostInputs, 128 inputs per request, one in flight: ${count(inputsPerSecond(post, "baseline"))} inputs/s (${size(post.n)} inputs, baseline loop, emulator CPU ${percent(post.emulatorCpu.baseline)}).`,
+    );
+  }
+  if (postWide) {
+    lines.push(
+      `- PostInputs at best: ${count(inputsPerSecond(postWide, "baseline"))} inputs/s at concurrency ${postWide.concurrency} (${size(postWide.n)} inputs, emulator CPU ${percent(postWide.emulatorCpu.baseline)}).`,
+    );
+  }
+  if (stream) {
+    const rate = (stream.n / stream.baseline.streamMs) * 1000;
+    lines.push(
+      `- StreamInputs, one full pass over ${size(stream.n)} stored inputs at per_page 1,000: ${count(rate)} inputs/s (${seconds(stream.baseline.streamMs)} s, baseline loop).`,
+    );
+  }
+  lines.push("");
+  return lines;
+}

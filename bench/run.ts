@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: the benchmark suite of issue 7. Plans and applies from 10,000 to 1,000,000
+ * inputs, each beside its raw-API baseline in the same run, then prints a markdown report and
+ * (full runs only) writes it to docs/benchmarks.md.
+ *
+ *   npm run bench                      full suite (< 20 min on 2 cores), writes docs/benchmarks.md
+ *   npm run bench -- --quick           small suite (< 2 min), prints only
+ *   npm run bench -- --only plan-sync  only scenarios whose id matches (prints only)
+ *   npm run bench -- --profile         tool processes under --cpu-prof; top functions on stderr
+ *   npm run bench -- --keep            keep the temporary directory
+ *
+ * Scenario ids: plan-{sync,changed,empty,stages}-{10k,100k,1m}, validate-100k,
+ * apply-{10k,100k}-{0,50}ms-c{1,4,16}, wait-100k (quick: 10k / 5k sizes).
+ */
+import { existsSync, rmSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FULL, QUICK } from "./config.js";
+import type { RunContext } from "./context.js";
+import { describeMachine } from "./machine.js";
+import { renderReport } from "./report.js";
+import type { BenchResults } from "./results.js";
+import { runApplySuite, runWaitSuite } from "./suite-apply.js";
+import { runPlanSuite, runValidateSuite } from "./suite-plan.js";
+
+interface Flags {
+  quick: boolean;
+  profile: boolean;
+  keep: boolean;
+  only: RegExp | undefined;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Flags = { quick: false, profile: false, keep: false, only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--quick") flags.quick = true;
+    else if (arg === "--profile") flags.profile = true;
+    else if (arg === "--keep") flags.keep = true;
+    else if (arg === "--only") flags.only = new RegExp(argv[++i] ?? "");
+    else throw new Error(`unknown argument ${arg}; see the top of bench/run.ts`);
+  }
+  return flags;
+}
+
+async function main(): Promise<number> {
+  const flags = parseFlags(process.argv.slice(2));
+  const distBench = fileURLToPath(new URL(".", import.meta.url));
+  const repo = join(distBench, "..", "..");
+  const scratch = await mkdtemp(join(tmpdir(), "dataset-bench-"));
+  const log = (line: string) => process.stderr.write(`[bench ${elapsed()}] ${line}\n`);
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
+  const ctx: RunContext = {
+    config: flags.quick ? QUICK : FULL,
+    scratch,
+    repo,
+    cli: join(repo, "dist", "src", "cli", "bin.js"),
+    script: (name) => join(distBench, `${name}.js`),
+    only: flags.only,
+    profile: flags.profile,
+    // Waiting for other people's test runs to finish, at most this long over the whole run.
+    quiet: { remainingMs: flags.quick ? 20_000 : 180_000 },
+    log,
+  };
+  const cleanUp = async () => {
+    if (!flags.keep) await rm(scratch, { recursive: true, force: true });
+  };
+  // Ctrl-C: remove the temporary files, then die of the signal as usual (the children get it too).
+  process.once("SIGINT", () => {
+    if (!flags.keep) rmSync(scratch, { recursive: true, force: true });
+    process.kill(process.pid, "SIGINT");
+  });
+
+  log(`${ctx.config.mode} run; temporary files in ${scratch}`);
+  const machine = describeMachine(repo);
+  try {
+    const validate = await runValidateSuite(ctx);
+    const { plan, stages } = await runPlanSuite(ctx);
+    const apply = await runApplySuite(ctx);
+    const wait = await runWaitSuite(ctx);
+    const results: BenchResults = {
+      mode: ctx.config.mode,
+      machine,
+      durationMs: performance.now() - started,
+      plan,
+      stages,
+      apply,
+      wait,
+      validate,
+    };
+    const analysisPath = join(repo, "bench", "analysis.md");
+    const analysis =
+      ctx.config.mode === "full" && existsSync(analysisPath)
+        ? await readFile(analysisPath, "utf8")
+        : undefined;
+    const report = renderReport(results, analysis);
+    process.stdout.write(report);
+    if (ctx.config.mode === "full" && flags.only === undefined) {
+      await writeFile(join(repo, "docs", "benchmarks.md"), report);
+      log("wrote docs/benchmarks.md");
+    }
+    await writeFile(join(scratch, "results.json"), JSON.stringify(results, null, 2));
+    if (flags.keep) log(`results: ${join(scratch, "results.json")}`);
+    const problems = [plan, apply, wait, validate].flat().flatMap((row) => row.problems);
+    return problems.length > 0 ? 1 : 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,5 +1,6 @@
 import type { InputsApi } from "../api/client-types.js";
-import type { ApiInput, ApiStatus } from "../api/types.js";
+import { ApiError } from "../api/errors.js";
+import { type ApiInput, type ApiStatus, StatusCode } from "../api/types.js";
 import type { Change, Plan, PlannedInput } from "../plan/types.js";
 import { type ReadFile, toPatchInput, toPostInput } from "./encode.js";
 import { liveMatchesPlanned } from "./matches.js";
@@ -173,8 +174,25 @@ class ApplyRun {
         await this.o.api.deleteInputs(batch);
         for (const id of batch) ok.add(id);
       } catch (error) {
-        failed += batch.length;
-        for (const id of batch) this.fail(id, "delete", errorText(error));
+        if (!(error instanceof ApiError && error.statusCode === StatusCode.CONN_DOES_NOT_EXIST)) {
+          failed += batch.length;
+          for (const id of batch) this.fail(id, "delete", errorText(error));
+        } else {
+          // The API refuses a whole batch when one id is already gone (deleted meanwhile, or by an
+          // interrupted run): delete the rest one by one, and count the missing ones as deleted.
+          for (const id of batch) {
+            try {
+              if ((await this.o.api.getInput(id)) !== undefined) {
+                this.report.requests.delete++;
+                await this.o.api.deleteInputs([id]);
+              }
+              ok.add(id);
+            } catch (single) {
+              failed++;
+              this.fail(id, "delete", errorText(single));
+            }
+          }
+        }
       }
       this.emit({
         type: "phase.progress",

@@ -275,4 +275,26 @@ describe("resuming an interrupted apply", () => {
     const live = (await liveInputs(api)).find((i) => i.id === "img-00001");
     expect(live?.data?.image?.url).toBe("https://elsewhere.example.com/x.jpg");
   });
+
+  it("a delete batch with an id that is already gone deletes the rest", async () => {
+    const { api } = await setup();
+    const path = await writeManifest(`${work.dir}/gone.yaml`, "gone", generatedInputs(5));
+    await planAndApply({ manifestPath: path, api });
+    await writeManifest(path, "gone", generatedInputs(1));
+    const plan = await planOnly(path, api, true);
+    expect(plan.summary.delete).toBe(4);
+    await api.deleteInputs(["img-00002"]); // someone (or an interrupted run) deleted one meanwhile
+    const { applyPlan } = await import("../../src/apply/executor.js");
+    const report = await applyPlan({
+      plan,
+      api,
+      baseDir: work.dir,
+      readFile: async () => new Uint8Array(),
+      concurrency: 2,
+      wait: { enabled: false, timeoutMs: 0 },
+    });
+    expect(report.failed).toEqual([]);
+    expect(report.deleted.sort()).toEqual(["img-00001", "img-00002", "img-00003", "img-00004"]);
+    expect((await liveInputs(api)).map((i) => i.id)).toEqual(["img-00000"]);
+  });
 });

@@ -270,10 +270,15 @@ export function createClient(options: ClientOptions): ApiClient {
         accept: only(StatusCode.SUCCESS),
       });
       const page = inputsOf(body);
-      if (page.length > 0) yield page;
-      // A unary GET: a short or empty page is the end (reference §2).
+      // Only an empty page ends the stream: the API's real page cap is undocumented (reference
+      // §10.4), and stopping at a short page would silently drop the rest of the app if it
+      // answers fewer than asked. That costs one request per plan.
       const last = page.at(-1);
-      if (page.length < perPage || last === undefined) return;
+      if (last === undefined) return;
+      if (last.id === lastId) {
+        throw new Error(`StreamInputs did not advance past last_id ${JSON.stringify(lastId)}`);
+      }
+      yield page;
       lastId = last.id;
     }
   }

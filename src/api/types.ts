@@ -37,6 +37,8 @@ export interface ApiData {
   image?: ApiImage;
   concepts?: ApiConcept[];
   metadata?: JsonObject;
+  /** Geographic point; `dataset` never sets it, but keeps it on inputs it patches. */
+  geo?: JsonObject;
 }
 
 /** clarifai.api.Input */

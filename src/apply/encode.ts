@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import type { ApiInput } from "../api/types.js";
+import type { ApiData, ApiInput, JsonObject } from "../api/types.js";
 import type { PlannedInput } from "../plan/types.js";
+import { sha256Hex } from "./file-hash.js";
 
 /** Reads a file's bytes; injected so tests and benchmarks can serve files from memory. */
 export type ReadFile = (absPath: string) => Promise<Uint8Array>;
@@ -33,7 +33,7 @@ export async function toPostInput(
   if ("file" in image) {
     const absPath = resolve(options.baseDir, image.file.path);
     const bytes = await options.readFile(absPath);
-    const actual = createHash("sha256").update(bytes).digest("hex");
+    const actual = sha256Hex(bytes);
     if (actual !== image.file.sha256)
       throw new FileChangedError(image.file.path, image.file.sha256, actual);
     data.image = {
@@ -47,13 +47,16 @@ export async function toPostInput(
   return { id: planned.id, data };
 }
 
-/** The PatchInputs (overwrite) body entry: only `data` is patchable, and overwrite keeps the media. */
-export function toPatchInput(planned: PlannedInput): ApiInput {
-  return {
-    id: planned.id,
-    data: {
-      concepts: planned.data.concepts,
-      metadata: planned.data.metadata as NonNullable<NonNullable<ApiInput["data"]>["metadata"]>,
-    },
+/**
+ * The PatchInputs (overwrite) body entry: only `data` is patchable; overwrite keeps the media but
+ * replaces everything else in `data`, so the live `geo` (which `dataset` does not manage) is sent
+ * back as it was.
+ */
+export function toPatchInput(planned: PlannedInput, liveGeo?: JsonObject): ApiInput {
+  const data: ApiData = {
+    concepts: planned.data.concepts,
+    metadata: planned.data.metadata as JsonObject,
   };
+  if (liveGeo !== undefined) data.geo = liveGeo;
+  return { id: planned.id, data };
 }

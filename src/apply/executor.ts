@@ -1,10 +1,10 @@
 import type { InputsApi } from "../api/client-types.js";
-import { ApiError } from "../api/errors.js";
+import { ApiError, NetworkError } from "../api/errors.js";
 import { type ApiInput, type ApiStatus, StatusCode } from "../api/types.js";
-import type { Change, Plan, PlannedInput } from "../plan/types.js";
+import type { Change, Plan, PlannedInput, UpdateChange } from "../plan/types.js";
 import { type ReadFile, toPatchInput, toPostInput } from "./encode.js";
 import { liveMatchesPlanned } from "./matches.js";
-import { chunk, runBounded } from "./queue.js";
+import { chunk, chunkBySize, runBounded } from "./queue.js";
 import {
   describeStatus,
   indexState,
@@ -12,12 +12,19 @@ import {
   isDuplicateIdStatus,
   isRetryableInputStatus,
 } from "./status-codes.js";
-import type { ApplyEvent, ApplyFailure, ApplyPhase, ApplyReport } from "./types.js";
+import type { ApplyEvent, ApplyPhase, ApplyReport } from "./types.js";
 import { waitForIndexing } from "./wait.js";
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export const BATCH_SIZE = 128;
+/**
+ * Base64 bytes per PostInputs request at most. The API refuses requests over 128 MB; staying far
+ * below keeps memory bounded too (each batch in flight holds its bytes, base64 and JSON body).
+ */
+export const MAX_BATCH_BASE64_BYTES = 32 * 1024 * 1024;
+/** Whole requests failing in a row, after the client's retries, before apply stops taking work. */
+export const MAX_CONSECUTIVE_REQUEST_FAILURES = 3;
 
 export interface ApplyOptions {
   plan: Plan;
@@ -38,6 +45,8 @@ export interface ApplyOptions {
   inputRetries?: number;
   /** How long to wait for the API to finish deleting an id before posting it again. */
   deleteConfirmTimeoutMs?: number;
+  /** File bytes (base64) per PostInputs request at most; default {@link MAX_BATCH_BASE64_BYTES}. */
+  maxBatchBytes?: number;
 }
 
 /** Sleeps `ms`, or less when `signal` aborts. */
@@ -57,16 +66,30 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A request that failed even after the client's retries because the API or network is down. */
+function isOutage(error: unknown): boolean {
+  return (error instanceof ApiError && error.retryable) || error instanceof NetworkError;
+}
+
+/** Estimated base64 bytes a planned input adds to a PostInputs body. */
+function postedBytes(planned: PlannedInput): number {
+  const image = planned.data.image;
+  return "file" in image ? Math.ceil(image.file.size / 3) * 4 : 0;
+}
+
 /**
  * Makes the app match a plan: deletes (replaced, recreated and pruned inputs) first and, for ids
- * that will be posted again, waits until the API confirms they are gone; then creates in batches
- * of at most 128, then patches updates (overwrite), then waits for indexing of what it wrote.
- * Never throws for per-input or per-batch failures: everything lands in the report.
+ * (or URLs) that will be posted again, waits until the API confirms they are gone; then creates in
+ * batches of at most 128 inputs (and at most 32 MB of file bytes), then patches updates
+ * (overwrite), then waits for indexing of what it wrote. Never throws for per-input or per-batch
+ * failures: everything lands in the report.
  */
 export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   const run = new ApplyRun(options);
   return run.execute();
 }
+
+type PostOutcome = { planned: PlannedInput; status: ApiStatus | undefined };
 
 class ApplyRun {
   private readonly report: ApplyReport = {
@@ -79,36 +102,71 @@ class ApplyRun {
     notDone: [],
     stillIndexing: [],
     interrupted: false,
+    stopped: undefined,
     waited: false,
     requests: { delete: 0, confirm: 0, post: 0, patch: 0, poll: 0 },
     pollRounds: 0,
   };
   private readonly settled = new Set<string>();
+  private readonly failures: Record<ApplyPhase, number> = {
+    delete: 0,
+    "confirm-delete": 0,
+    create: 0,
+    update: 0,
+    wait: 0,
+  };
   private readonly sleep: Sleep;
   private readonly now: () => number;
+  /** Aborts on the user's signal, or when the API looks down (see `requestFailed`). */
+  private readonly stop = new AbortController();
+  private consecutiveFailures = 0;
+  /** What runBounded needs: the concurrency and the stop signal. */
+  private readonly lanes: { concurrency: number; signal: AbortSignal };
 
   constructor(private readonly o: ApplyOptions) {
     this.sleep = o.sleep ?? abortableSleep;
     this.now = o.now ?? Date.now;
+    this.lanes = { concurrency: o.concurrency, signal: this.stop.signal };
+    if (o.signal?.aborted) this.stop.abort();
+    o.signal?.addEventListener("abort", () => this.stop.abort(), { once: true });
   }
 
   private emit(event: ApplyEvent): void {
     this.o.onEvent?.(event);
   }
 
-  private get aborted(): boolean {
-    return this.o.signal?.aborted === true;
+  private get stopped(): boolean {
+    return this.stop.signal.aborted;
   }
 
   private fail(id: string, phase: ApplyPhase, description: string, code?: number): void {
     this.settled.add(id);
+    this.failures[phase]++;
     this.report.failed.push({ id, phase, code, description });
+  }
+
+  private requestSucceeded(): void {
+    this.consecutiveFailures = 0;
+  }
+
+  /**
+   * A whole request failed after the client's retries. When that keeps happening the API (or the
+   * network) is down: stop taking new work rather than fail every remaining batch for hours.
+   */
+  private requestFailed(error: unknown): void {
+    if (!isOutage(error)) return;
+    this.consecutiveFailures++;
+    if (this.consecutiveFailures >= MAX_CONSECUTIVE_REQUEST_FAILURES && !this.stopped) {
+      this.report.stopped = `${this.consecutiveFailures} requests in a row failed (${errorText(error)})`;
+      this.stop.abort();
+    }
   }
 
   async execute(): Promise<ApplyReport> {
     const changes = this.o.plan.changes;
     const reposts = changes.filter((c) => c.action === "replace" || c.action === "recreate");
     const prunes = changes.filter((c) => c.action === "delete");
+    const creates = changes.filter((c) => c.action === "create");
 
     const deleted = await this.deletePhase([...prunes, ...reposts].map((c) => c.id));
     for (const c of prunes) {
@@ -117,8 +175,17 @@ class ApplyRun {
         this.settled.add(c.id);
       }
     }
+    // An id, and the URL of an input being deleted, stay taken until the API has finished
+    // deleting: confirm reposted ids, and pruned inputs whose URL a new input reuses.
+    const postedUrls = new Set<string>();
+    for (const c of [...creates, ...reposts]) {
+      if ("url" in c.after.data.image) postedUrls.add(c.after.data.image.url.trim());
+    }
+    const urlReused = prunes.filter((c) =>
+      postedUrls.has((c.before.data?.image?.url ?? "").trim()),
+    );
     const freed = await this.confirmDeletedPhase(
-      reposts.map((c) => c.id).filter((id) => deleted.has(id)),
+      [...reposts, ...urlReused].map((c) => c.id).filter((id) => deleted.has(id)),
     );
 
     const toPost: { planned: PlannedInput; replaced: boolean }[] = [];
@@ -129,19 +196,17 @@ class ApplyRun {
       }
     }
     const written = await this.createPhase(toPost);
-    await this.updatePhase(changes.flatMap((c) => (c.action === "update" ? [c.after] : [])));
+    await this.updatePhase(changes.filter((c): c is UpdateChange => c.action === "update"));
 
     this.report.waited = this.o.wait.enabled;
-    if (this.o.wait.enabled && written.size > 0 && !this.aborted) {
+    if (this.o.wait.enabled && written.size > 0 && !this.stopped) {
       const result = await waitForIndexing({
         api: this.o.api,
-        ids: [...written.entries()].filter(([, state]) => state === "pending").map(([id]) => id),
-        alreadyDone: [...written.entries()]
-          .filter(([, state]) => state === "done")
-          .map(([id]) => id),
+        ids: [...written].filter(([, state]) => state === "pending").map(([id]) => id),
+        alreadyDone: [...written].filter(([, state]) => state === "done").map(([id]) => id),
         concurrency: this.o.concurrency,
         timeoutMs: this.o.wait.timeoutMs,
-        signal: this.o.signal,
+        signal: this.stop.signal,
         sleep: this.sleep,
         now: this.now,
         onEvent: (e) => this.emit(e),
@@ -155,79 +220,113 @@ class ApplyRun {
       for (const [id, state] of written) if (state === "done") this.report.indexed.push(id);
     }
 
-    this.report.interrupted = this.aborted;
+    this.report.interrupted = this.o.signal?.aborted === true;
     this.report.notDone = changes
       .filter((c) => !this.settled.has(c.id))
-      .map((c: Change) => ({ id: c.id, action: c.action }));
+      .map((c: Change) => ({
+        id: c.id,
+        action:
+          c.action !== "delete" &&
+          c.action !== "create" &&
+          c.action !== "update" &&
+          deleted.has(c.id)
+            ? `${c.action}: deleted, not yet posted again`
+            : c.action,
+      }));
     return this.report;
   }
 
-  /** DeleteInputs in batches; returns the ids whose delete the API accepted. */
+  /** DeleteInputs in batches; returns the ids whose delete the API accepted (or already gone). */
   private async deletePhase(ids: string[]): Promise<Set<string>> {
     const ok = new Set<string>();
     if (ids.length === 0) return ok;
-    let failed = 0;
-    this.emit({ type: "phase.start", phase: "delete", total: ids.length });
-    await runBounded(chunk(ids, BATCH_SIZE), this.o, async (batch) => {
+    const total = ids.length;
+    this.emit({ type: "phase.start", phase: "delete", total });
+    await runBounded(chunk(ids, BATCH_SIZE), this.lanes, async (batch) => {
       try {
         this.report.requests.delete++;
         await this.o.api.deleteInputs(batch);
+        this.requestSucceeded();
         for (const id of batch) ok.add(id);
       } catch (error) {
-        if (!(error instanceof ApiError && error.statusCode === StatusCode.CONN_DOES_NOT_EXIST)) {
-          failed += batch.length;
-          for (const id of batch) this.fail(id, "delete", errorText(error));
+        if (error instanceof ApiError && error.statusCode === StatusCode.CONN_DOES_NOT_EXIST) {
+          await this.deleteThoseStillThere(batch, ok);
         } else {
-          // The API refuses a whole batch when one id is already gone (deleted meanwhile, or by an
-          // interrupted run): delete the rest one by one, and count the missing ones as deleted.
-          for (const id of batch) {
-            try {
-              if ((await this.o.api.getInput(id)) !== undefined) {
-                this.report.requests.delete++;
-                await this.o.api.deleteInputs([id]);
-              }
-              ok.add(id);
-            } catch (single) {
-              failed++;
-              this.fail(id, "delete", errorText(single));
-            }
-          }
+          this.requestFailed(error);
+          for (const id of batch) this.fail(id, "delete", errorText(error));
         }
       }
       this.emit({
         type: "phase.progress",
         phase: "delete",
         done: ok.size,
-        failed,
-        total: ids.length,
+        failed: this.failures.delete,
+        total,
       });
     });
-    this.emit({ type: "phase.end", phase: "delete", done: ok.size, failed, total: ids.length });
+    this.emit({
+      type: "phase.end",
+      phase: "delete",
+      done: ok.size,
+      failed: this.failures.delete,
+      total,
+    });
     return ok;
   }
 
   /**
+   * The API refuses a whole delete batch when one id is already gone (deleted meanwhile, or by an
+   * interrupted run): delete the ones still there, and count the missing ones as deleted.
+   */
+  private async deleteThoseStillThere(batch: string[], ok: Set<string>): Promise<void> {
+    try {
+      this.report.requests.delete++;
+      const present = (await this.o.api.listInputsByIds(batch)).map((input) => input.id);
+      if (present.length > 0) {
+        this.report.requests.delete++;
+        await this.o.api.deleteInputs(present);
+      }
+      this.requestSucceeded();
+      for (const id of batch) ok.add(id);
+    } catch (error) {
+      this.requestFailed(error);
+      for (const id of batch) this.fail(id, "delete", errorText(error));
+    }
+  }
+
+  /**
    * Deletion is asynchronous in the API: an id is free again only once GetInput answers
-   * CONN_DOES_NOT_EXIST. Polls each deleted id that will be posted again until then.
+   * CONN_DOES_NOT_EXIST. Polls ListInputs (128 ids a request) until the ids are absent, then
+   * confirms each with one GetInput.
    */
   private async confirmDeletedPhase(ids: string[]): Promise<Set<string>> {
     const gone = new Set<string>();
     if (ids.length === 0) return gone;
+    const total = ids.length;
     const timeoutMs = this.o.deleteConfirmTimeoutMs ?? 120_000;
     const started = this.now();
     let pending = ids;
     let delay = 200;
-    this.emit({ type: "phase.start", phase: "confirm-delete", total: ids.length });
-    while (pending.length > 0 && !this.aborted) {
+    this.emit({ type: "phase.start", phase: "confirm-delete", total });
+    while (pending.length > 0 && !this.stopped) {
+      const absent: string[] = [];
       const stillThere: string[] = [];
-      await runBounded(pending, this.o, async (id) => {
+      await runBounded(chunk(pending, BATCH_SIZE), this.lanes, async (batch) => {
         try {
           this.report.requests.confirm++;
-          const live = await this.o.api.getInput(id);
-          if (live === undefined) gone.add(id);
+          const listed = new Set((await this.o.api.listInputsByIds(batch)).map((i) => i.id));
+          for (const id of batch) (listed.has(id) ? stillThere : absent).push(id);
+        } catch {
+          stillThere.push(...batch); // a failed poll proves nothing; ask again
+        }
+      });
+      await runBounded(absent, this.lanes, async (id) => {
+        try {
+          this.report.requests.confirm++;
+          if ((await this.o.api.getInput(id)) === undefined) gone.add(id);
           else stillThere.push(id);
-        } catch (error) {
-          this.fail(id, "confirm-delete", errorText(error));
+        } catch {
+          stillThere.push(id);
         }
       });
       this.emit({
@@ -235,9 +334,9 @@ class ApplyRun {
         phase: "confirm-delete",
         done: gone.size,
         failed: 0,
-        total: ids.length,
+        total,
       });
-      pending = stillThere.filter((id) => !this.settled.has(id));
+      pending = stillThere;
       if (pending.length === 0) break;
       if (this.now() - started > timeoutMs) {
         for (const id of pending) {
@@ -249,22 +348,22 @@ class ApplyRun {
         }
         break;
       }
-      await this.sleep(delay, this.o.signal);
+      await this.sleep(delay, this.stop.signal);
       delay = Math.min(delay * 1.5, 3000);
     }
     this.emit({
       type: "phase.end",
       phase: "confirm-delete",
       done: gone.size,
-      failed: ids.length - gone.size,
-      total: ids.length,
+      failed: total - gone.size,
+      total,
     });
     return gone;
   }
 
   /**
-   * PostInputs in batches of at most 128. Returns each written id with its indexing state as the
-   * reply (or the live input) showed it.
+   * PostInputs in batches of at most 128 inputs and 32 MB of file bytes. Returns each written id
+   * with its indexing state as the reply (or the live input) showed it.
    */
   private async createPhase(
     items: { planned: PlannedInput; replaced: boolean }[],
@@ -274,12 +373,11 @@ class ApplyRun {
     const total = items.length;
     const replacedIds = new Set(items.filter((i) => i.replaced).map((i) => i.planned.id));
     const accept = (id: string, status: ApiStatus | undefined) => {
-      const state = indexState(status);
-      if (state === "failed") {
+      if (indexState(status) === "failed") {
         this.fail(id, "create", describeStatus(status), status?.code);
         return;
       }
-      written.set(id, state === "done" ? "done" : "pending");
+      written.set(id, indexState(status) === "done" ? "done" : "pending");
       this.settled.add(id);
       (replacedIds.has(id) ? this.report.replaced : this.report.created).push(id);
     };
@@ -288,18 +386,21 @@ class ApplyRun {
         type: "phase.progress",
         phase: "create",
         done: written.size,
-        failed: this.failedIn("create"),
+        failed: this.failures.create,
         total,
       });
 
     this.emit({ type: "phase.start", phase: "create", total });
-    let pending = items.map((i) => i.planned);
-    const passes = (this.o.inputRetries ?? 3) + 1;
-    for (let pass = 0; pass < passes && pending.length > 0 && !this.aborted; pass++) {
-      if (pass > 0) await this.sleep(1000 * 2 ** (pass - 1), this.o.signal);
-      const retry: PlannedInput[] = [];
-      const lastPass = pass === passes - 1;
-      await runBounded(chunk(pending, BATCH_SIZE), this.o, async (batch) => {
+    await this.inPasses(
+      items.map((i) => i.planned),
+      (pending) =>
+        chunkBySize(
+          pending,
+          BATCH_SIZE,
+          this.o.maxBatchBytes ?? MAX_BATCH_BASE64_BYTES,
+          postedBytes,
+        ),
+      async (batch, lastPass, retry) => {
         const outcome = await this.postBatch(batch);
         for (const { planned, status } of outcome.accepted) accept(planned.id, status);
         for (const { planned, status } of outcome.retryable) {
@@ -311,7 +412,7 @@ class ApplyRun {
           for (const { planned, status } of outcome.duplicates) {
             const live = lives.get(planned.id);
             if (live !== undefined && liveMatchesPlanned(live, planned)) {
-              // An earlier, interrupted run already wrote exactly this input.
+              // An earlier, interrupted run (or a retried request whose reply was lost) wrote it.
               accept(planned.id, live.status);
             } else if (replacedIds.has(planned.id) && !lastPass) {
               retry.push(planned); // the API may still be finishing the delete
@@ -326,35 +427,49 @@ class ApplyRun {
           }
         }
         progress();
-      });
-      pending = retry;
-      if (retry.length > 0)
-        this.emit({
-          type: "batch.retry",
-          phase: "create",
-          ids: retry.length,
-          reason: "retryable per-input status",
-        });
-    }
+      },
+    );
     this.emit({
       type: "phase.end",
       phase: "create",
       done: written.size,
-      failed: this.failedIn("create"),
+      failed: this.failures.create,
       total,
     });
     return written;
   }
 
-  private failedIn(phase: ApplyPhase): number {
-    return this.report.failed.filter((f) => f.phase === phase).length;
+  /**
+   * Runs `work` over batches of `items`, then again over the inputs it asked to retry (a retryable
+   * per-input status), with a growing pause, a bounded number of times.
+   */
+  private async inPasses(
+    items: PlannedInput[],
+    batchesOf: (pending: PlannedInput[]) => PlannedInput[][],
+    work: (batch: PlannedInput[], lastPass: boolean, retry: PlannedInput[]) => Promise<void>,
+  ): Promise<void> {
+    let pending = items;
+    const passes = (this.o.inputRetries ?? 3) + 1;
+    for (let pass = 0; pass < passes && pending.length > 0 && !this.stopped; pass++) {
+      if (pass > 0) {
+        this.emit({
+          type: "batch.retry",
+          ids: pending.length,
+          reason: "a retryable per-input status",
+        });
+        await this.sleep(1000 * 2 ** (pass - 1), this.stop.signal);
+      }
+      const retry: PlannedInput[] = [];
+      const lastPass = pass === passes - 1;
+      await runBounded(batchesOf(pending), this.lanes, (batch) => work(batch, lastPass, retry));
+      pending = retry;
+    }
   }
 
   private async postBatch(batch: PlannedInput[]) {
-    type Outcome = { planned: PlannedInput; status: ApiStatus | undefined };
-    const accepted: Outcome[] = [];
-    const retryable: Outcome[] = [];
-    const duplicates: Outcome[] = [];
+    const accepted: PostOutcome[] = [];
+    const retryable: PostOutcome[] = [];
+    const duplicates: PostOutcome[] = [];
     const bodies: ApiInput[] = [];
     const sent: PlannedInput[] = [];
     for (const planned of batch) {
@@ -370,19 +485,21 @@ class ApplyRun {
     try {
       this.report.requests.post++;
       reply = await this.o.api.postInputs(bodies);
+      this.requestSucceeded();
     } catch (error) {
+      this.requestFailed(error);
       for (const planned of sent) this.fail(planned.id, "create", errorText(error));
       return { accepted, retryable, duplicates };
     }
-    const byId = new Map(reply.inputs.map((input) => [input.id, input]));
+    const echoed = echoedInputs(reply.inputs, sent);
     sent.forEach((planned, index) => {
-      const echoed = byId.get(planned.id) ?? reply.inputs[index];
-      const status = echoed?.status;
-      if (isAcceptedInputStatus(status) && echoed !== undefined) accepted.push({ planned, status });
+      const input = echoed[index];
+      const status = input?.status;
+      if (input === undefined) retryable.push({ planned, status: reply.status });
+      else if (isAcceptedInputStatus(status)) accepted.push({ planned, status });
       else if (isDuplicateIdStatus(status)) duplicates.push({ planned, status });
       else if (status !== undefined && isRetryableInputStatus(Number(status.code)))
         retryable.push({ planned, status });
-      else if (echoed === undefined) retryable.push({ planned, status: reply.status });
       else this.fail(planned.id, "create", describeStatus(status), status?.code);
     });
     return { accepted, retryable, duplicates };
@@ -401,24 +518,29 @@ class ApplyRun {
     return lives;
   }
 
-  /** PatchInputs with overwrite (concepts and metadata exactly as planned; media stays). */
-  private async updatePhase(items: PlannedInput[]): Promise<void> {
-    if (items.length === 0 || this.aborted) return;
-    const total = items.length;
+  /**
+   * PatchInputs with overwrite: concepts and metadata exactly as planned; the media stays, and a
+   * live `geo` is sent back unchanged so that overwrite does not drop it.
+   */
+  private async updatePhase(changes: UpdateChange[]): Promise<void> {
+    if (changes.length === 0 || this.stopped) return;
+    const total = changes.length;
+    const liveGeo = new Map(changes.map((c) => [c.id, c.before.data?.geo]));
     this.emit({ type: "phase.start", phase: "update", total });
-    let pending = items;
-    const passes = (this.o.inputRetries ?? 3) + 1;
-    for (let pass = 0; pass < passes && pending.length > 0 && !this.aborted; pass++) {
-      if (pass > 0) await this.sleep(1000 * 2 ** (pass - 1), this.o.signal);
-      const retry: PlannedInput[] = [];
-      const lastPass = pass === passes - 1;
-      await runBounded(chunk(pending, BATCH_SIZE), this.o, async (batch) => {
+    await this.inPasses(
+      changes.map((c) => c.after),
+      (pending) => chunk(pending, BATCH_SIZE),
+      async (batch, lastPass, retry) => {
         try {
           this.report.requests.patch++;
-          const reply = await this.o.api.patchInputs(batch.map(toPatchInput), "overwrite");
-          const byId = new Map(reply.inputs.map((input) => [input.id, input]));
+          const reply = await this.o.api.patchInputs(
+            batch.map((planned) => toPatchInput(planned, liveGeo.get(planned.id))),
+            "overwrite",
+          );
+          this.requestSucceeded();
+          const echoed = echoedInputs(reply.inputs, batch);
           batch.forEach((planned, index) => {
-            const status = (byId.get(planned.id) ?? reply.inputs[index])?.status ?? reply.status;
+            const status = echoed[index]?.status ?? reply.status;
             if (isAcceptedInputStatus(status)) {
               this.settled.add(planned.id);
               this.report.updated.push(planned.id);
@@ -429,26 +551,42 @@ class ApplyRun {
             }
           });
         } catch (error) {
+          this.requestFailed(error);
           for (const planned of batch) this.fail(planned.id, "update", errorText(error));
         }
         this.emit({
           type: "phase.progress",
           phase: "update",
           done: this.report.updated.length,
-          failed: this.failedIn("update"),
+          failed: this.failures.update,
           total,
         });
-      });
-      pending = retry;
-    }
+      },
+    );
     this.emit({
       type: "phase.end",
       phase: "update",
       done: this.report.updated.length,
-      failed: this.failedIn("update"),
+      failed: this.failures.update,
       total,
     });
   }
 }
 
-export type { ApplyFailure };
+/**
+ * The reply's input for each sent input, matched by id. Position is trusted only for an echoed
+ * input without an id in a reply of the same length, so one input can never take another's status.
+ */
+function echoedInputs(
+  replied: ApiInput[],
+  sent: readonly { id: string }[],
+): (ApiInput | undefined)[] {
+  const byId = new Map<string, ApiInput>();
+  for (const input of replied) if (input.id) byId.set(input.id, input);
+  return sent.map((s, index) => {
+    const found = byId.get(s.id);
+    if (found !== undefined) return found;
+    const atIndex = replied.length === sent.length ? replied[index] : undefined;
+    return atIndex !== undefined && !atIndex.id ? atIndex : undefined;
+  });
+}

@@ -15,8 +15,10 @@ export interface MassDeleteVerdict {
  * inputs this manifest owns is refused unless the user lifts the guard.
  */
 export function checkMassDelete(plan: Plan, owned: number): MassDeleteVerdict {
-  const s = plan.summary;
-  const deletes = s.delete + s.replace + s.recreate;
+  // Counted from the changes themselves, never from the summary a plan file claims.
+  const deletes = plan.changes.filter(
+    (c) => c.action === "delete" || c.action === "replace" || c.action === "recreate",
+  ).length;
   const refused = deletes > MASS_DELETE_MIN && deletes > owned * MASS_DELETE_SHARE;
   return { refused, deletes, owned };
 }

@@ -11,6 +11,8 @@ const LABELS: Record<ApplyPhase, string> = {
 
 export interface ProgressSink {
   onEvent(event: ApplyEvent): void;
+  /** Prints a notice (a retry, throttling) without garbling the display. */
+  notice(line: string): void;
   /** Stops redrawing; call before printing the final summary. */
   stop(): void;
 }
@@ -63,6 +65,10 @@ export function ttyProgress(stream: NodeJS.WritableStream): ProgressSink {
         rate: (event.done / seconds).toFixed(0),
       });
     },
+    notice(line) {
+      if (bars.size === 0) stream.write(`${line}\n`);
+      else multi.log(`${line}\n`);
+    },
     stop() {
       multi.stop();
     },
@@ -103,6 +109,7 @@ export function lineProgress(
         write(line(event));
       }
     },
+    notice: write,
     stop() {},
   };
 }

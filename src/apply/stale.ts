@@ -1,10 +1,22 @@
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import type { InputsApi } from "../api/client-types.js";
 import type { ApiInput } from "../api/types.js";
 import type { Plan } from "../plan/types.js";
 import type { ReadFile } from "./encode.js";
+import { sha256Hex } from "./file-hash.js";
 import { chunk, runBounded } from "./queue.js";
+
+/**
+ * An RFC 3339 timestamp reduced to a comparable key: the API writes 6 or 9 fractional digits for
+ * the same instant, so fractions are padded to nanoseconds before comparing.
+ */
+export function instantKey(timestamp: string | null | undefined): string | null {
+  if (timestamp === null || timestamp === undefined) return null;
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(timestamp);
+  if (m === null) return timestamp;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  return `${seconds}.${(m[2] ?? "").padEnd(9, "0")}`;
+}
 
 /**
  * A saved plan is applied only while it is still true (contract §5): every id it creates is still
@@ -37,7 +49,7 @@ export async function findStaleReasons(options: {
       if (now !== undefined) reasons.push(`${change.id} now exists in the app`);
     } else if (now === undefined) {
       reasons.push(`${change.id} is no longer in the app`);
-    } else if ((now.modified_at ?? null) !== change.live_modified_at) {
+    } else if (instantKey(now.modified_at) !== instantKey(change.live_modified_at)) {
       reasons.push(
         `${change.id} was modified at ${now.modified_at ?? "an unknown time"} after the plan was made`,
       );
@@ -47,8 +59,7 @@ export async function findStaleReasons(options: {
       if ("file" in image) {
         let actual: string;
         try {
-          const bytes = await options.readFile(resolve(options.baseDir, image.file.path));
-          actual = createHash("sha256").update(bytes).digest("hex");
+          actual = sha256Hex(await options.readFile(resolve(options.baseDir, image.file.path)));
         } catch {
           actual = "missing";
         }

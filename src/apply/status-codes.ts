@@ -1,5 +1,7 @@
+import { isRetryableStatusCode } from "../api/retry.js";
 import type { ApiStatus } from "../api/types.js";
 import { StatusCode } from "../api/types.js";
+import { type IndexState, indexStateOf } from "../plan/input-status.js";
 
 /** Per-input codes that mean the input was accepted and is (or will be) indexed. */
 const ACCEPTED = new Set<number>([
@@ -11,15 +13,15 @@ const ACCEPTED = new Set<number>([
   30201, // INPUT_MODIFY_PENDING
 ]);
 
-/** Per-input codes worth another try: the server was busy, not the input wrong. */
+/**
+ * Per-input codes worth another try: the server was busy, not the input wrong. The same codes the
+ * client retries for a whole request, plus the database's transient errors and 39998.
+ */
 export function isRetryableInputStatus(code: number): boolean {
   return (
-    code === StatusCode.TRY_AGAIN ||
-    code === StatusCode.REQUEST_DISABLED_FOR_MAINTENANCE ||
+    isRetryableStatusCode(code) ||
     code === 39998 ||
     (code >= 40011 && code <= 40017) ||
-    (code >= StatusCode.RPC_REQUEST_QUEUE_FULL && code <= StatusCode.RPC_REQUEST_TIMEOUT) ||
-    (code >= 98000 && code < 99000) ||
     code === StatusCode.INTERNAL_UNCATEGORIZED
   );
 }
@@ -39,13 +41,10 @@ export function isDuplicateIdStatus(status: ApiStatus | undefined): boolean {
   return Number(status.code) === StatusCode.DATABASE_DUPLICATE_KEY;
 }
 
-export type IndexState = "done" | "pending" | "failed";
+export type { IndexState } from "../plan/input-status.js";
 
 export function indexState(status: ApiStatus | undefined): IndexState {
-  const code = Number(status?.code ?? StatusCode.INPUT_PENDING);
-  if (code === StatusCode.INPUT_SUCCESS) return "done";
-  if (code === StatusCode.INPUT_PENDING || code === StatusCode.INPUT_IN_PROGRESS) return "pending";
-  return "failed";
+  return indexStateOf(status?.code);
 }
 
 export function describeStatus(status: ApiStatus | undefined): string {

@@ -6,7 +6,7 @@ export type ApplyEvent =
   | { type: "phase.start"; phase: ApplyPhase; total: number }
   | { type: "phase.progress"; phase: ApplyPhase; done: number; failed: number; total: number }
   | { type: "phase.end"; phase: ApplyPhase; done: number; failed: number; total: number }
-  | { type: "batch.retry"; phase: ApplyPhase; ids: number; reason: string };
+  | { type: "batch.retry"; ids: number; reason: string };
 
 /** One input that did not make it, with the server's words where there were any. */
 export interface ApplyFailure {
@@ -32,6 +32,8 @@ export interface ApplyReport {
   /** Written inputs still indexing when waiting stopped (timeout or interrupt). */
   stillIndexing: string[];
   interrupted: boolean;
+  /** Why apply stopped taking new work by itself (the API kept failing), if it did. */
+  stopped: string | undefined;
   waited: boolean;
   /** Requests made to the API by this apply, per kind, for the report. */
   requests: { delete: number; confirm: number; post: number; patch: number; poll: number };

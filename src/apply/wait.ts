@@ -43,6 +43,7 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
   let pending = options.ids;
   let requests = 0;
   let rounds = 0;
+  const missing = new Map<string, number>();
   let delay = options.firstDelayMs ?? 500;
   const maxDelay = options.maxDelayMs ?? 10_000;
   const deadline = now() + options.timeoutMs;
@@ -69,7 +70,11 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
       for (const id of ids) {
         const live = byId.get(id);
         if (live === undefined) {
-          failed.push({ id, description: "the input is no longer in the app" });
+          // Give a listing that lags behind the write a couple of rounds before calling it gone.
+          const misses = (missing.get(id) ?? 0) + 1;
+          missing.set(id, misses);
+          if (misses >= 3) failed.push({ id, description: "the input is no longer in the app" });
+          else next.push(id);
           continue;
         }
         const state = indexState(live.status);

@@ -41,9 +41,16 @@ function exitCodeFor(error: unknown, err: (text: string) => void, debug: boolean
   return 1;
 }
 
-// Exit explicitly: stdout and stderr are synchronous for files and pipes on POSIX, and nothing
-// (a kept-alive socket, a timer) may keep a finished command alive.
-main().then(
-  (code) => process.exit(code),
-  () => process.exit(1),
-);
+// Exit once stdout and stderr have flushed (pipes are asynchronous on some platforms), and
+// explicitly, so that nothing (a kept-alive socket, a timer) keeps a finished command alive.
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    pending--;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
+main().then(exitAfterFlush, () => exitAfterFlush(1));

@@ -1,10 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { createClient } from "../api/client.js";
+import { type ClientEvent, createClient } from "../api/client.js";
 import type { InputsApi } from "../api/client-types.js";
 import { startEmulator } from "../emulator/index.js";
 import type { PlanTarget } from "../plan/types.js";
 import type { CliIO } from "./io.js";
+import { clientNotices } from "./notices.js";
 import type { Target } from "./target.js";
 
 /** How long the embedded local app keeps a new input pending before it is indexed. */
@@ -27,7 +28,12 @@ export function localApiBase(dir: string): string {
  * Opens the selected target: a client for a real API, or the embedded local app (the emulator
  * started in-process on a loopback port over the store in `dir`), announced in one line on stderr.
  */
-export async function connect(target: Target, io: CliIO): Promise<Connection> {
+export async function connect(
+  target: Target,
+  io: CliIO,
+  options: { onClientEvent?: (event: ClientEvent) => void } = {},
+): Promise<Connection> {
+  const onEvent = options.onClientEvent ?? clientNotices((line) => io.err(line));
   if (target.kind === "remote") {
     const client = createClient({
       apiBase: target.apiBase,
@@ -35,6 +41,7 @@ export async function connect(target: Target, io: CliIO): Promise<Connection> {
       userId: target.userId,
       appId: target.appId,
       maxRps: target.maxRps,
+      onEvent,
     });
     return {
       api: client,
@@ -62,6 +69,7 @@ export async function connect(target: Target, io: CliIO): Promise<Connection> {
     userId: target.userId,
     appId: target.appId,
     maxRps: target.maxRps,
+    onEvent,
   });
   return {
     api: client,

@@ -5,6 +5,10 @@
 export interface CliIO {
   /** Write a result line (or text) to stdout. */
   out(text: string): void;
+  /** Write text to stdout exactly as given (no newline added), for output made in pieces. */
+  write(text: string): void;
+  /** The stream a live progress display draws on (stderr), when it is a terminal. */
+  progressStream?: NodeJS.WritableStream;
   /** Write a notice, warning or progress line to stderr. */
   err(text: string): void;
   /** Whether stdout / stderr are terminals. */
@@ -34,6 +38,10 @@ export function processIO(): CliIO {
     err: (text) => {
       process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
     },
+    write: (text) => {
+      process.stdout.write(text);
+    },
+    progressStream: process.stderr,
     stdoutIsTTY,
     stderrIsTTY,
     colorOut: stdoutIsTTY && !noColor,
@@ -77,6 +85,7 @@ export function captureIO(
     stdout,
     stderr,
     out: (text) => stdout.push(text),
+    write: (text) => stdout.push(text),
     err: (text) => stderr.push(text),
     stdoutIsTTY: false,
     stderrIsTTY: false,

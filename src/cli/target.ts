@@ -46,7 +46,11 @@ export function selectTarget(options: {
   manifestName: string;
 }): Target {
   const { flags, env, manifestApp, manifestName } = options;
-  const nonEmpty = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
+  // Values pasted from a secrets store often carry a trailing newline.
+  const nonEmpty = (v: string | undefined) => {
+    const trimmed = v?.trim();
+    return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+  };
   const apiBase = nonEmpty(flags.apiBase) ?? nonEmpty(env.CLARIFAI_API_BASE);
   const pat = nonEmpty(flags.pat) ?? nonEmpty(env.CLARIFAI_PAT);
   const userId = nonEmpty(flags.userId) ?? nonEmpty(env.CLARIFAI_USER_ID) ?? manifestApp?.user_id;

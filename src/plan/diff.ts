@@ -1,7 +1,7 @@
 import type { ApiConcept, ApiInput } from "../api/types.js";
-import { StatusCode } from "../api/types.js";
 import type { DesiredConcept, DesiredInput } from "../manifest/types.js";
 import { canonicalJson, readOwnershipMarker, userMetadata } from "./canonical.js";
+import { indexStateOf } from "./input-status.js";
 import { normaliseLiveInput, ownershipMarkerFor, toPlannedInput } from "./planned-input.js";
 import {
   type Change,
@@ -35,22 +35,11 @@ export interface Differ {
 }
 
 /**
- * Per-input failure codes: an input stored with one of these never indexed and is recreated.
- * Pending (30001), in progress (30003) and success (30000) are not failures.
+ * Whether a live input's status says it failed to download or index: any code other than success,
+ * pending or in progress (the same rule the applier uses when it waits for indexing).
  */
-const FAILED_INPUT_CODES: ReadonlySet<number> = new Set([
-  StatusCode.INPUT_FAILED,
-  StatusCode.INPUT_UNSUPPORTED_FORMAT,
-  StatusCode.INPUT_INVALID_ARGUMENT,
-  StatusCode.INPUT_OVER_LIMIT,
-  StatusCode.INPUT_INVALID_URL,
-  StatusCode.ALL_INPUT_INVALID_BYTES,
-  StatusCode.INPUT_CONNECTION_FAILED,
-]);
-
-/** Whether a live input's status says it failed to download or index. */
 export function isFailedInputStatus(code: number | undefined): boolean {
-  return code !== undefined && FAILED_INPUT_CODES.has(Number(code));
+  return code !== undefined && indexStateOf(code) === "failed";
 }
 
 /** Concepts as a set of (id, value): order never matters; a missing live value is the API's 1. */

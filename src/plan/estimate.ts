@@ -19,7 +19,9 @@ export interface RequestEstimate {
 /**
  * A rough count of the API requests apply will make, from the summary alone:
  * - DeleteInputs for pruned, replaced and recreated inputs, one per batch;
- * - polls confirming that replaced/recreated ids are free again before they are posted;
+ * - polls confirming that replaced/recreated ids are free again before they are posted (ListInputs
+ *   per batch each round, then one GetInput per id, as the API frees an id only once GetInput
+ *   answers "does not exist");
  * - PostInputs for creates, replaces and recreates; PatchInputs for updates, one per batch;
  * - polls waiting for the written inputs to index.
  * Polls assume `pollRounds` rounds of one request per batch of ids; slow indexing adds more.
@@ -37,6 +39,7 @@ export function estimateRequests(
   const requests =
     batches(s.delete + reposted) +
     batches(reposted) * rounds +
+    reposted +
     batches(written) +
     batches(s.update) +
     batches(written) * rounds;

@@ -16,6 +16,7 @@ export {
   formatEstimate,
   type RequestEstimate,
 } from "./estimate.js";
+export { type IndexState, indexStateOf } from "./input-status.js";
 export { parsePlanJson } from "./parse-plan.js";
 export { ACTION_ORDER, buildPlan, compareChanges, type PlanHeader, planInputs } from "./plan.js";
 export {

@@ -184,6 +184,32 @@ function checkPlan(plan: Record<string, unknown>): string[] {
       reason: oneOf(change.action === "recreate" ? ["failed"] : ["url", "file"]),
     };
     object(change, p, Object.fromEntries(fields.map((f) => [f, checks[f] as Check])));
+    if (change.action === "delete" && isRecord(plan.options) && plan.options.prune !== true) {
+      fail(`${p}.action`, "a plan made without --prune cannot delete");
+    }
+  }
+  // The summary is what a reviewer read; it must say exactly what the changes do.
+  if (isRecord(plan.summary)) {
+    const counted: Record<string, number> = {
+      create: 0,
+      update: 0,
+      replace: 0,
+      recreate: 0,
+      delete: 0,
+    };
+    for (const change of plan.changes as unknown[]) {
+      if (isRecord(change) && typeof change.action === "string" && change.action in counted) {
+        counted[change.action] = (counted[change.action] ?? 0) + 1;
+      }
+    }
+    for (const [action, n] of Object.entries(counted)) {
+      if (typeof plan.summary[action] === "number" && plan.summary[action] !== n) {
+        fail(
+          `summary.${action}`,
+          `says ${String(plan.summary[action])} but the plan has ${n} ${action} changes`,
+        );
+      }
+    }
   }
   return problems;
 }

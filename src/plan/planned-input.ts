@@ -95,6 +95,9 @@ export function normaliseLiveInput(live: ApiInput): ApiInput {
   if (concepts !== undefined && concepts.length > 0) {
     data.concepts = concepts.map((c) => ({ id: c.id, value: c.value ?? 1 }));
   }
+  // Kept so that reviewers see it: an overwrite patch must carry it to leave it as it is.
+  const geo = live.data?.geo;
+  if (geo !== undefined) data.geo = geo;
   const metadata = live.data?.metadata;
   if (metadata !== undefined && Object.keys(metadata).length > 0)
     data.metadata = metadata as JsonObject;

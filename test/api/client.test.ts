@@ -161,17 +161,28 @@ describe("outcomes read from the body", () => {
 });
 
 describe("streamInputs", () => {
-  it("pages with last_id at the largest page size and stops on a short page", async () => {
+  it("pages with last_id at the largest page size and goes on past a short page until an empty one", async () => {
     const { client, reply, seen } = api();
     const full = Array.from({ length: 1000 }, (_, i) => input(`p1-${i}`));
     reply(200, ok({ inputs: full }));
     reply(200, ok({ inputs: [input("p2-0")] }));
+    reply(200, ok({ inputs: [] }));
     const pages = await collect(client.streamInputs());
     expect(pages.map((p) => p.length)).toEqual([1000, 1]);
     expect(seen.map((r) => r.path)).toEqual([
       `${APP}/inputs/stream?per_page=1000`,
       `${APP}/inputs/stream?per_page=1000&last_id=p1-999`,
+      `${APP}/inputs/stream?per_page=1000&last_id=p2-0`,
     ]);
+  });
+
+  it("fails instead of looping when the API ignores last_id", async () => {
+    const { client, reply } = api();
+    reply(200, ok({ inputs: [input("a")] }));
+    reply(200, ok({ inputs: [input("a")] }));
+    await expect(collect(client.streamInputs({ perPage: 5 }))).rejects.toThrow(
+      'did not advance past last_id "a"',
+    );
   });
 
   it("stops on an empty page and yields nothing for an empty app", async () => {

@@ -101,7 +101,8 @@ describe("client ↔ emulator", () => {
     const ids = await seed(client, 6);
     const before = client.stats.requests;
     expect(await streamIds(client, 5)).toEqual([ids.slice(0, 5), ids.slice(5)]);
-    expect(client.stats.requests - before).toBe(2);
+    // Only an empty page ends the stream (a short one might be a server-side cap).
+    expect(client.stats.requests - before).toBe(3);
   });
 
   it("an empty app streams no page", async () => {

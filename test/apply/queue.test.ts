@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunk, runBounded } from "../../src/apply/queue.js";
+import { chunk, chunkBySize, runBounded } from "../../src/apply/queue.js";
 
 describe("runBounded", () => {
   it("never runs more than `concurrency` workers at once and keeps result order", async () => {
@@ -44,5 +44,21 @@ describe("chunk", () => {
         128,
       ).map((c) => c.length),
     ).toEqual([128, 128, 1]);
+  });
+});
+
+describe("chunkBySize", () => {
+  it("closes a chunk at the count or the size, whichever comes first", () => {
+    const sizes = [10, 10, 10, 25, 1, 1, 1, 1];
+    expect(chunkBySize(sizes, 3, 30, (n) => n)).toEqual([
+      [10, 10, 10],
+      [25, 1, 1],
+      [1, 1],
+    ]);
+    expect(chunkBySize(sizes, 128, 20, (n) => n)).toEqual([[10, 10], [10], [25], [1, 1, 1, 1]]);
+  });
+
+  it("gives an item larger than the limit a chunk of its own", () => {
+    expect(chunkBySize([5, 100, 5], 10, 50, (n) => n)).toEqual([[5], [100], [5]]);
   });
 });

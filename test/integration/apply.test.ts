@@ -1,6 +1,10 @@
+import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "../../src/api/client.js";
+import { createClient } from "../../src/api/client.js";
+import { applyPlan } from "../../src/apply/executor.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { buildPlan, diffInputs } from "../../src/plan/index.js";
 import {
   clientFor,
   expectAppMatches,
@@ -296,5 +300,93 @@ describe("resuming an interrupted apply", () => {
     expect(report.failed).toEqual([]);
     expect(report.deleted.sort()).toEqual(["img-00001", "img-00002", "img-00003", "img-00004"]);
     expect((await liveInputs(api)).map((i) => i.id)).toEqual(["img-00000"]);
+  });
+});
+
+describe("limits and outages", () => {
+  it("closes a create batch at the byte limit as well as at 128 inputs", async () => {
+    const { api, em } = await setup();
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+    const files = Array.from({ length: 6 }, (_, i) => {
+      const bytes = Buffer.concat([png, Buffer.alloc(100_000, i)]);
+      return { name: `big-${i}.png`, bytes };
+    });
+    for (const f of files) await writeFile(`${work.dir}/${f.name}`, f.bytes);
+    const path = `${work.dir}/files.yaml`;
+    await writeFile(
+      path,
+      `version: 1\nname: files\ninputs:\n${files.map((f, i) => `  - id: f${i}\n    file: ${f.name}\n`).join("")}`,
+    );
+    const plan = await planOnly(path, api);
+    const report = await applyPlan({
+      plan,
+      api,
+      baseDir: work.dir,
+      readFile: (p) => readFile(p),
+      concurrency: 2,
+      wait: { enabled: true, timeoutMs: 30_000 },
+      maxBatchBytes: 300_000,
+    });
+    expect(report.failed).toEqual([]);
+    expect(report.indexed).toHaveLength(6);
+    expect(em.stats().largestBatch.PostInputs).toBe(2);
+    expect(em.stats().endpoints.PostInputs.requests).toBe(3);
+    await expectAppMatches(api, await mustLoad(path));
+  });
+
+  it("a renamed id reusing a pruned input's URL waits until the API has finished deleting", async () => {
+    const { api } = await setup({ deleteDelayMs: 300 });
+    const path = `${work.dir}/rename.yaml`;
+    await writeManifest(path, "rename", [{ id: "old-name", url: "https://x.test/same.jpg" }]);
+    await planAndApply({ manifestPath: path, api });
+    await writeManifest(path, "rename", [{ id: "new-name", url: "https://x.test/same.jpg" }]);
+    const { report, manifest } = await planAndApply({ manifestPath: path, api, prune: true });
+    expect(report).toMatchObject({ deleted: ["old-name"], created: ["new-name"], failed: [] });
+    await expectAppMatches(api, manifest);
+  });
+
+  it("stops taking new work when requests keep failing, and accounts for the rest", async () => {
+    const em = await startEmulator({ port: 0, db: ":memory:", faultRate: 1, seed: 1 });
+    const api = createClient({
+      apiBase: em.url,
+      pat: "t0k3n",
+      userId: "u",
+      appId: "down",
+      retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 },
+    });
+    open.push({ em, api });
+    const path = await writeManifest(`${work.dir}/down.yaml`, "down", generatedInputs(2000));
+    const manifest = await mustLoad(path);
+    const plan = buildPlan({
+      manifest: { path, name: "down", sha256: manifest.sha256 },
+      target: { api_base: em.url, user_id: "u", app_id: "down" },
+      prune: false,
+      ...diffInputs({ manifestName: "down", desired: manifest.inputs, prune: false, live: [] }),
+    });
+    const report = await applyPlan({
+      plan,
+      api,
+      baseDir: work.dir,
+      readFile: (p) => readFile(p),
+      concurrency: 1,
+      wait: { enabled: true, timeoutMs: 10_000 },
+    });
+    expect(report.stopped).toMatch(/^3 requests in a row failed/);
+    expect(report.failed).toHaveLength(3 * 128);
+    expect(report.notDone).toHaveLength(2000 - 3 * 128);
+    expect(em.stats().endpoints.PostInputs.requests).toBe(3 * 2);
+  });
+
+  it("keeps a live geo point when it patches an adopted input", async () => {
+    const { api } = await setup();
+    const geo = { geo_point: { latitude: 40.7, longitude: -74 } };
+    await api.postInputs([
+      { id: "img-00000", data: { image: { url: "https://img.example.com/img/0.jpg" }, geo } },
+    ]);
+    const path = await writeManifest(`${work.dir}/geo.yaml`, "geo", generatedInputs(1));
+    const { report } = await planAndApply({ manifestPath: path, api });
+    expect(report.updated).toEqual(["img-00000"]);
+    const live = await api.getInput("img-00000");
+    expect(live?.data?.geo).toEqual(geo);
   });
 });

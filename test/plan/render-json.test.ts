@@ -205,6 +205,20 @@ describe("parsePlanJson", () => {
     expect(parsePlanJson(renderPlanJson(plan))).toEqual(plan);
   });
 
+  it("refuses a summary that disagrees with the changes, and deletes in a plan made without --prune", () => {
+    const plan = samplePlan({ prune: true });
+    const deletes = plan.changes.filter((c) => c.action === "delete").length;
+    expect(deletes).toBeGreaterThan(0);
+    const hidden = { ...plan, summary: { ...plan.summary, delete: 0 } };
+    expect(() => parsePlanJson(renderPlanJson(hidden), "p.json")).toThrow(
+      `summary.delete: says 0 but the plan has ${deletes} delete changes`,
+    );
+    const unpruned = { ...plan, options: { prune: false } };
+    expect(() => parsePlanJson(renderPlanJson(unpruned), "p.json")).toThrow(
+      "a plan made without --prune cannot delete",
+    );
+  });
+
   it("refuses another format_version with a clear message", () => {
     const text = renderPlanJson(smallPlan()).replace('"format_version": 1', '"format_version": 2');
     expect(() => parsePlanJson(text, "plan.json")).toThrow(
@@ -247,7 +261,10 @@ describe("parsePlanJson", () => {
         changes[2].id: "puppy1" appears in more than one change
         changes[2].before.id: must equal the change's id
         changes[2].live_modified_at: must be a string or null
-        changes[3].action: must be one of create, update, replace, recreate, delete"
+        changes[2].action: a plan made without --prune cannot delete
+        changes[3].action: must be one of create, update, replace, recreate, delete
+        summary.create: says -1 but the plan has 1 create changes
+        … and 1 more"
     `);
   });
 });

@@ -40,7 +40,7 @@ describe("renderPlanMarkdown", () => {
       | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
       | 2 | 2 | 2 | 1 | 1 | 1 | 1 |
 
-      Apply will make about 5 API requests (about 1 s at 15 requests/s).
+      Apply will make about 8 API requests (about 1 s at 15 requests/s).
 
       <details open><summary><strong>- 1 to delete</strong></summary>
 

@@ -55,7 +55,7 @@ describe("renderPlanText", () => {
                 }
 
       Plan: 2 to create, 2 to update, 2 to replace, 1 to recreate, 1 to delete. 1 unchanged, 1 unmanaged.
-      Apply will make about 5 API requests (about 1 s at 15 requests/s).
+      Apply will make about 8 API requests (about 1 s at 15 requests/s).
       "
     `);
   });
@@ -103,7 +103,7 @@ describe("renderPlanText", () => {
       ␛[2m          }␛[22m
 
       ␛[1mPlan: 2 to create, 2 to update, 2 to replace, 1 to recreate, 0 to delete. 1 unchanged, 1 unmanaged.␛[22m
-      Apply will make about 5 API requests.
+      Apply will make about 8 API requests.
       1 input owned by this manifest is no longer declared; run with --prune to delete it.
       "
     `);
@@ -199,9 +199,13 @@ describe("estimateRequests", () => {
   };
 
   it("counts batches of 128 for deletes, creates, updates and the polls", () => {
-    // delete 1 + confirm 1 + post 1 + patch 1 + index poll 1
-    expect(estimateRequests({ summary })).toEqual({ requests: 5 });
-    expect(estimateRequests({ summary }, { maxRps: 15 })).toEqual({ requests: 5, seconds: 1 });
+    // delete 1 + confirm (1 list + 1 GetInput per reposted id) + post 1 + patch 1 + index poll 1
+    const reposted = summary.replace + summary.recreate;
+    expect(estimateRequests({ summary })).toEqual({ requests: 5 + reposted });
+    expect(estimateRequests({ summary }, { maxRps: 15 })).toEqual({
+      requests: 5 + reposted,
+      seconds: 1,
+    });
     const big = { ...summary, create: 1000, update: 300, replace: 0, delete: 129 };
     // delete 2 + post 8 + patch 3 + index polls 8 × 2 rounds
     expect(estimateRequests({ summary: big }, { pollRounds: 2 }).requests).toBe(29);

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { applyPlan } from "../../apply/executor.js";
 import { checkMassDelete } from "../../apply/guard.js";
@@ -13,6 +13,7 @@ import { parseDuration } from "../duration.js";
 import { UserError } from "../errors.js";
 import type { CliIO } from "../io.js";
 import { loadManifestOrFail } from "../load-manifest.js";
+import { clientNotices } from "../notices.js";
 import { selectTarget, type Target, type TargetFlags } from "../target.js";
 
 export interface ApplyCommandOptions extends TargetFlags {
@@ -26,6 +27,8 @@ export interface ApplyCommandOptions extends TargetFlags {
 }
 
 const readBytes = (path: string) => readFile(path);
+/** A JavaScript string holds at most about 512 MB; plan files beyond that cannot be parsed. */
+const MAX_PLAN_FILE_BYTES = 500_000_000;
 
 /** `dataset apply <manifest | plan.json>`. Returns the exit code (130 when interrupted). */
 export async function runApply(
@@ -36,6 +39,11 @@ export async function runApply(
   const waitTimeoutMs = parseDuration(options.waitTimeout ?? "10m", "--wait-timeout");
   const concurrency = options.concurrency ?? 4;
   const savedPlan = source.endsWith(".json") ? await readSavedPlan(source, io) : undefined;
+  // Retry and throttle notices go through the progress display once it is drawing.
+  let progress: ProgressSink | undefined;
+  const onClientEvent = clientNotices((line) =>
+    progress === undefined ? io.err(line) : progress.notice(line),
+  );
 
   let connection: Connection;
   let plan: Plan;
@@ -48,7 +56,7 @@ export async function runApply(
       manifestApp: manifest.app,
       manifestName: manifest.name,
     });
-    connection = await connect(target, io);
+    connection = await connect(target, io, { onClientEvent });
     try {
       ({ plan, owned } = await computeLivePlan({
         manifest,
@@ -69,7 +77,7 @@ export async function runApply(
     }
     plan = savedPlan;
     owned = plan.live?.owned ?? 0;
-    connection = await connect(targetForSavedPlan(plan, options, io), io);
+    connection = await connect(targetForSavedPlan(plan, options, io), io, { onClientEvent });
   }
 
   try {
@@ -133,8 +141,11 @@ export async function runApply(
         "Interrupted: finishing the requests in flight, then stopping (Ctrl-C again quits at once).",
       );
     });
-    const progress: ProgressSink =
-      io.stderrIsTTY && io.colorErr ? ttyProgress(process.stderr) : lineProgress(io.err);
+    progress =
+      io.stderrIsTTY && io.colorErr && io.progressStream !== undefined
+        ? ttyProgress(io.progressStream)
+        : lineProgress(io.err);
+    const sink = progress;
     let report: ApplyReport;
     try {
       report = await applyPlan({
@@ -145,15 +156,18 @@ export async function runApply(
         concurrency,
         signal: controller.signal,
         wait: { enabled: options.wait !== false, timeoutMs: waitTimeoutMs },
-        onEvent: (event) => progress.onEvent(event),
+        onEvent: (event) => sink.onEvent(event),
       });
     } finally {
-      progress.stop();
+      sink.stop();
+      progress = undefined;
       stopListening();
     }
-    printReport(report, io, waitTimeoutMs);
+    printReport(report, io, { waitTimeoutMs, rerun: `dataset apply ${plan.manifest.path}` });
     if (report.interrupted) return 130;
-    return report.failed.length > 0 || report.stillIndexing.length > 0 ? 1 : 0;
+    return report.failed.length > 0 || report.stillIndexing.length > 0 || report.notDone.length > 0
+      ? 1
+      : 0;
   } finally {
     await connection.close();
   }
@@ -162,8 +176,19 @@ export async function runApply(
 async function readSavedPlan(path: string, io: CliIO): Promise<Plan> {
   let text: string;
   try {
+    const { size } = await stat(resolve(io.cwd, path));
+    if (size > MAX_PLAN_FILE_BYTES) {
+      throw new UserError(
+        "plan-too-large",
+        `${path} is too large to read as a plan (${Math.round(size / 1e6)} MB)`,
+        {
+          hint: "apply the manifest itself (`dataset apply <manifest>`), or split it into smaller manifests",
+        },
+      );
+    }
     text = await readFile(resolve(io.cwd, path), "utf8");
-  } catch {
+  } catch (error) {
+    if (error instanceof UserError) throw error;
     throw new UserError("not-found", `plan file not found: ${path}`, {
       hint: "make one with `dataset plan <manifest> --out plan.json`",
     });
@@ -210,19 +235,27 @@ function targetForSavedPlan(plan: Plan, flags: TargetFlags, io: CliIO): Target {
   return target;
 }
 
-function printReport(report: ApplyReport, io: CliIO, waitTimeoutMs: number): void {
+function printReport(
+  report: ApplyReport,
+  io: CliIO,
+  options: { waitTimeoutMs: number; rerun: string },
+): void {
+  const { waitTimeoutMs } = options;
   const failedCount = report.failed.length;
   const head = report.interrupted
     ? "Apply interrupted"
-    : failedCount > 0
-      ? "Apply finished with errors"
-      : "Apply complete";
+    : report.stopped !== undefined
+      ? "Apply stopped"
+      : failedCount > 0
+        ? "Apply finished with errors"
+        : "Apply complete";
   const indexing = report.waited
     ? `${report.indexed.length} indexed, ${failedCount} failed`
     : `${failedCount} failed; indexing not awaited`;
   io.out(
     `${head}: ${report.created.length} created, ${report.updated.length} updated, ${report.replaced.length} replaced, ${report.deleted.length} deleted; ${indexing}.`,
   );
+  if (report.stopped !== undefined) io.out(`  stopped taking new work: ${report.stopped}`);
   for (const f of report.failed) {
     const code = f.code === undefined ? "" : ` [${f.code}]`;
     io.out(`  failed ${f.id} (${f.phase}): ${f.description}${code}`);
@@ -239,7 +272,7 @@ function printReport(report: ApplyReport, io: CliIO, waitTimeoutMs: number): voi
     io.out(
       `  not done (${report.notDone.length}): ${listIds(report.notDone.map((n) => `${n.id} (${n.action})`))}`,
     );
-    io.out("  Run `dataset apply` again to finish: it plans from the app as it is now.");
+    io.out(`  Run \`${options.rerun}\` again to finish: it plans from the app as it is now.`);
   }
 }
 

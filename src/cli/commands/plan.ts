@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { renderPlanJson, renderPlanMarkdown, renderPlanText } from "../../plan/index.js";
+import { renderPlanJsonChunks, renderPlanMarkdown, renderPlanText } from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
 import { computeLivePlan } from "../compute-plan.js";
 import { connect } from "../connect.js";
@@ -58,12 +58,12 @@ export async function runPlan(
     await connection.close();
   }
 
-  if (format === "json") io.out(renderPlanJson(plan));
+  if (format === "json") for (const piece of renderPlanJsonChunks(plan)) io.write(piece);
   else if (format === "markdown") io.out(renderPlanMarkdown(plan));
   else io.out(renderPlanText(plan, { color: io.colorOut, maxRps: connection.maxRps }));
 
   if (options.out !== undefined) {
-    await writeFileAtomic(resolve(io.cwd, options.out), renderPlanJson(plan));
+    await writeFileAtomic(resolve(io.cwd, options.out), renderPlanJsonChunks(plan));
     io.err(`Saved the plan to ${options.out}; apply exactly it with: dataset apply ${options.out}`);
   }
   return options.detailedExitcode === true && hasChanges(plan) ? 2 : 0;

@@ -4,6 +4,8 @@ import type { ClientEvent } from "../api/client.js";
  * Turns the client's retry and throttle events into notices a person can follow, without
  * flooding the log in a storm: at most one line per `everyMs`, saying how many retries it covers.
  */
+const UNREACHABLE = /connection refused|host name not found/;
+
 export function clientNotices(
   write: (line: string) => void,
   options: { everyMs?: number; now?: () => number } = {},
@@ -13,6 +15,8 @@ export function clientNotices(
   let last = Number.NEGATIVE_INFINITY;
   let unreported = 0;
   return (event) => {
+    // An unreachable host is retried only briefly and then reported as one clear error.
+    if (event.type === "retry" && UNREACHABLE.test(event.reason)) return;
     if (event.type === "retry") unreported++;
     if (now() - last < everyMs) return;
     last = now();

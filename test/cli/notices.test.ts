@@ -29,3 +29,27 @@ describe("clientNotices", () => {
     ]);
   });
 });
+
+describe("clientNotices for an unreachable host", () => {
+  it("stays quiet: the error that follows says it all", () => {
+    const lines: string[] = [];
+    const notify = clientNotices((l) => lines.push(l));
+    notify({
+      type: "retry",
+      method: "GET",
+      path: "/v2/x",
+      attempt: 1,
+      delayMs: 900,
+      reason: "connection refused",
+    });
+    notify({
+      type: "retry",
+      method: "GET",
+      path: "/v2/x",
+      attempt: 2,
+      delayMs: 900,
+      reason: "host name not found",
+    });
+    expect(lines).toEqual([]);
+  });
+});

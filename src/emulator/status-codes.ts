@@ -2,39 +2,10 @@
  * The Clarifai status codes the emulator emits or accepts, with the description it sends and the
  * HTTP status it pairs with each (reference §6; unknown pairings follow the §9 guesses).
  */
+import { StatusCode } from "../api/types.js";
 
-export const Code = {
-  SUCCESS: 10000,
-  MIXED_STATUS: 10010,
-  FAILURE: 10020,
-  NOT_IMPLEMENTED: 10040,
-  CONN_THROTTLED: 11005,
-  CONN_KEY_INVALID: 11008,
-  CONN_KEY_NOT_FOUND: 11009,
-  CONN_BAD_REQUEST_FORMAT: 11100,
-  CONN_DOES_NOT_EXIST: 11101,
-  CONN_INVALID_REQUEST: 11102,
-  CONN_METHOD_NOT_ALLOWED: 11103,
-  CONN_INVALID_RANGE: 11105,
-  INPUT_SUCCESS: 30000,
-  INPUT_PENDING: 30001,
-  INPUT_FAILED: 30002,
-  INPUT_IN_PROGRESS: 30003,
-  INPUT_DUPLICATE: 30100,
-  INPUT_UNSUPPORTED_FORMAT: 30101,
-  INPUT_DOES_NOT_EXIST: 30102,
-  INPUT_INVALID_ARGUMENT: 30104,
-  INPUT_OVER_LIMIT: 30105,
-  INPUT_INVALID_URL: 30106,
-  INPUT_MODIFY_SUCCESS: 30200,
-  ALL_INPUT_INVALID_BYTES: 30300,
-  INPUT_INVALID_REQUEST: 39999,
-  RPC_REQUEST_QUEUE_FULL: 40030,
-  RPC_SERVER_UNAVAILABLE: 40031,
-  RPC_REQUEST_TIMEOUT: 40032,
-  RPC_MAX_MESSAGE_SIZE_EXCEEDED: 40033,
-  INTERNAL_SERVER_ISSUE: 98004,
-} as const;
+/** The one table of status codes, shared with the client (`src/api/types.ts`). */
+export const Code = StatusCode;
 
 const descriptions: Record<number, string> = {
   10000: "Ok",

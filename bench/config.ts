@@ -18,8 +18,8 @@ export interface SuiteConfig {
   applyLatencyMs: number[];
   /** Measured pairs per apply configuration, by N; one when absent. */
   applyReps: Record<number, number>;
-  /** End-to-end `dataset apply` with indexing delay 1 s, counting polling requests. */
-  wait: number;
+  /** End-to-end `dataset apply` with indexing delay 1 s, counting polling requests, per N. */
+  wait: number[];
 }
 
 export const FULL: SuiteConfig = {
@@ -32,8 +32,8 @@ export const FULL: SuiteConfig = {
   apply: [10_000, 100_000],
   applyConcurrency: [1, 4, 16],
   applyLatencyMs: [0, 50],
-  applyReps: { 10000: 3 },
-  wait: 100_000,
+  applyReps: { 10000: 2 },
+  wait: [10_000, 100_000],
 };
 
 export const QUICK: SuiteConfig = {
@@ -43,9 +43,9 @@ export const QUICK: SuiteConfig = {
   planStages: [10_000],
   planReps: {},
   validate: 10_000,
-  apply: [5_000],
+  apply: [10_000],
   applyConcurrency: [1, 4, 16],
   applyLatencyMs: [0, 50],
   applyReps: {},
-  wait: 5_000,
+  wait: [5_000],
 };

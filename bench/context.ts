@@ -1,6 +1,6 @@
 /** What every suite of a run shares: sizes, paths, logging, and the optional profiler. */
 import { mkdir } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import type { SuiteConfig } from "./config.js";
 import {
   type LoadWindow,
@@ -17,6 +17,8 @@ export interface RunContext {
   scratch: string;
   /** The repository root. */
   repo: string;
+  /** The snapshot of the build every child runs from (holds `dist/`, `schema/`). */
+  build: string;
   /** The built CLI entry, `dist/src/cli/bin.js`. */
   cli: string;
   /** A built benchmark script, e.g. `script("baseline-plan")` → `dist/bench/baseline-plan.js`. */
@@ -55,13 +57,41 @@ export async function runTool(ctx: RunContext, id: string, spec: ChildSpec): Pro
     ...spec,
     nodeFlags: [...(spec.nodeFlags ?? []), "--cpu-prof", `--cpu-prof-dir=${dir}`],
   });
+  await printProfiles(ctx, id, dir);
+  return run;
+}
+
+/** With `--profile`, the flags that make the emulator of scenario `id` write a CPU profile. */
+export async function emulatorProfile(
+  ctx: RunContext,
+  id: string | undefined,
+): Promise<{ nodeFlags?: string[] }> {
+  if (!ctx.profile || id === undefined) return {};
+  const dir = join(ctx.scratch, "profiles", `emulator-${id}`);
+  await mkdir(dir, { recursive: true });
+  return { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${dir}`] };
+}
+
+/** Prints the profiles the emulator of scenario `id` wrote. */
+export async function reportEmulatorProfile(
+  ctx: RunContext,
+  id: string | undefined,
+): Promise<void> {
+  if (!ctx.profile || id === undefined) return;
+  await printProfiles(
+    ctx,
+    `the emulator during ${id}`,
+    join(ctx.scratch, "profiles", `emulator-${id}`),
+  );
+}
+
+async function printProfiles(ctx: RunContext, what: string, dir: string): Promise<void> {
   const { readdir } = await import("node:fs/promises");
   for (const file of await readdir(dir)) {
     if (!file.endsWith(".cpuprofile")) continue;
-    const hotspots = summariseProfile(await readProfile(join(dir, file)), 25, ctx.repo);
-    ctx.log(`profile of ${id} (${basename(file)}), top self time:\n${formatHotspots(hotspots)}`);
+    const hotspots = summariseProfile(await readProfile(join(dir, file)), 25, ctx.build);
+    ctx.log(`profile of ${what} (${join(dir, file)}), top self time:\n${formatHotspots(hotspots)}`);
   }
-  return run;
 }
 
 /** A measured child process, with what the emulator and the rest of the machine did meanwhile. */

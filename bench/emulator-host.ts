@@ -17,9 +17,18 @@ export interface EmulatorProcess {
   close(): Promise<void>;
 }
 
-export async function startEmulatorProcess(options: EmulatorOptions): Promise<EmulatorProcess> {
+/** Node flags of the emulator process, e.g. `--cpu-prof`. */
+export interface EmulatorProcessOptions {
+  nodeFlags?: string[];
+}
+
+export async function startEmulatorProcess(
+  options: EmulatorOptions,
+  processOptions: EmulatorProcessOptions = {},
+): Promise<EmulatorProcess> {
   const child: ChildProcess = fork(CHILD, [JSON.stringify(options)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
+    execArgv: processOptions.nodeFlags ?? [],
   });
   let nextId = 0;
   const waiting = new Map<number, (message: ChildMessage) => void>();

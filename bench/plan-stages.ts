@@ -28,13 +28,25 @@ export interface PlanStages {
   pages: number;
   assembleMs: number;
   renderMs: number;
-  parseOnlyMs: number;
+  /** The YAML parse alone (js-yaml events + position index) of every file; null when skipped. */
+  parseOnlyMs: number | null;
+  /** Heap after a full GC (run under --expose-gc): what the loaded manifest keeps alive. */
+  heapAfterLoadMb: number | null;
+  /** Heap after a full GC once the diff is done: the manifest plus the differ's state. */
+  heapAfterDiffMb: number | null;
   totalMs: number;
   rssPeakMb: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as Args;
-const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const mb = (bytes: number) => Math.round(bytes / 1e6);
+const gc = (globalThis as { gc?: () => void }).gc;
+/** Heap in use after a full collection (outside the timed stages); null without --expose-gc. */
+function liveHeapMb(): number | null {
+  if (gc === undefined) return null;
+  gc();
+  return mb(process.memoryUsage().heapUsed);
+}
 const clock = () => performance.now();
 
 const start = clock();
@@ -44,6 +56,9 @@ if (!loaded.ok)
 const manifest = loaded.manifest;
 const loadMs = clock() - start;
 const rssAfterLoadMb = mb(process.memoryUsage().rss);
+const gcStart = clock();
+const heapAfterLoadMb = liveHeapMb();
+let gcMs = clock() - gcStart;
 
 let t = clock();
 const differ = createDiffer({
@@ -71,6 +86,9 @@ for await (const page of api.streamInputs()) {
 }
 const streamMs = clock() - t;
 await api.close();
+const gcAgain = clock();
+const heapAfterDiffMb = liveHeapMb();
+gcMs += clock() - gcAgain;
 
 t = clock();
 const { changes, summary, live } = differ.finish();
@@ -86,10 +104,11 @@ const assembleMs = clock() - t;
 t = clock();
 const text = renderPlanText(plan, { color: false, maxRps: undefined });
 const renderMs = clock() - t;
-const totalMs = clock() - start;
+const totalMs = clock() - start - gcMs;
 
 // The YAML parse alone, for comparison with the whole load.
 t = clock();
+const parseFiles = args.files.length > 0;
 for (const file of args.files) {
   const parsed = parseYaml(await readFile(file, "utf8"), {
     maxAliasCount: 10_000,
@@ -97,7 +116,7 @@ for (const file of args.files) {
   });
   if (!parsed.ok) throw new Error(parsed.message);
 }
-const parseOnlyMs = clock() - t;
+const parseOnlyMs = parseFiles ? clock() - t : null;
 
 const stages: PlanStages = {
   loadMs,
@@ -109,7 +128,9 @@ const stages: PlanStages = {
   assembleMs,
   renderMs,
   parseOnlyMs,
+  heapAfterLoadMb,
+  heapAfterDiffMb,
   totalMs,
-  rssPeakMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  rssPeakMb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
 };
 process.stdout.write(`${JSON.stringify({ ...stages, textBytes: text.length })}\n`);

@@ -37,9 +37,7 @@ export function summariseProfile(profile: CpuProfile, top = 15, root = process.c
     total += delta;
     const frame = byNode.get(id)?.callFrame;
     if (frame === undefined) return;
-    const file = frame.url.startsWith("file://")
-      ? relative(root, fileURLToPath(frame.url))
-      : frame.url;
+    const file = shortPath(frame.url, root);
     const where = file === "" ? "" : `${file}:${frame.lineNumber + 1}`;
     const name = frame.functionName || "(anonymous)";
     const key = `${name}@${where}`;
@@ -50,6 +48,14 @@ export function summariseProfile(profile: CpuProfile, top = 15, root = process.c
   const all = [...self.values()].sort((a, b) => b.selfMs - a.selfMs).slice(0, top);
   for (const entry of all) entry.share = total === 0 ? 0 : (entry.selfMs * 1000) / total;
   return all;
+}
+
+/** A script's path relative to `root`; dependencies from their `node_modules/` on. */
+function shortPath(url: string, root: string): string {
+  if (!url.startsWith("file://")) return url;
+  const path = fileURLToPath(url);
+  const dependency = path.lastIndexOf("node_modules/");
+  return dependency >= 0 ? path.slice(dependency) : relative(root, path);
 }
 
 export async function readProfile(path: string): Promise<CpuProfile> {

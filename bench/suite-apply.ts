@@ -8,7 +8,16 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ApiInput } from "../src/api/types.js";
 import type { ApplyChildResult } from "./apply-child.js";
-import { measureChild, median, type RunContext, runTool, selected, sizeId } from "./context.js";
+import {
+  emulatorProfile,
+  measureChild,
+  median,
+  type RunContext,
+  reportEmulatorProfile,
+  runTool,
+  selected,
+  sizeId,
+} from "./context.js";
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-host.js";
 import { BENCH_SEED, BENCH_USER, toLiveInput, writeShardedManifest } from "./fixtures.js";
 import { generateInputs } from "./gen-manifest.js";
@@ -58,23 +67,26 @@ interface ApplySample {
 }
 
 async function measureApply(ctx: RunContext, c: ApplyCase): Promise<ApplyRow> {
-  // A fresh in-memory store per configuration: the virtual disk's flushes would only add noise.
-  const emulator = await startEmulatorProcess({ db: ":memory:", latencyMs: c.latencyMs });
   const samples = { tool: [] as ApplySample[], baseline: [] as ApplySample[] };
   const problems: string[] = [];
-  let stored = 0;
-  try {
-    await warmUp(emulator);
-    for (let rep = 0; rep < c.reps; rep++) {
-      const order =
-        rep % 2 === 0 ? (["baseline", "tool"] as const) : (["tool", "baseline"] as const);
-      for (const mode of order) {
+  for (let rep = 0; rep < c.reps; rep++) {
+    const order = rep % 2 === 0 ? (["baseline", "tool"] as const) : (["tool", "baseline"] as const);
+    for (const mode of order) {
+      // A fresh emulator per run, so that both sides start from the same (empty, in-memory) store:
+      // a store grown by the previous run slows the next one down. In memory, because the virtual
+      // disk's flushes would only add noise.
+      const emulator = await startEmulatorProcess(
+        { db: ":memory:", latencyMs: c.latencyMs },
+        await emulatorProfile(ctx, mode === "tool" ? c.id : undefined),
+      );
+      try {
+        await warmUp(emulator);
         const args = [
           ctx.script("apply-child"),
           JSON.stringify({
             mode,
             url: emulator.url,
-            appId: `${mode}-${rep}`,
+            appId: mode,
             n: c.n,
             seed: BENCH_SEED,
             concurrency: c.concurrency,
@@ -97,16 +109,17 @@ async function measureApply(ctx: RunContext, c: ApplyCase): Promise<ApplyRow> {
             `${c.id} ${mode}: ${result.created} created, ${result.failed} failed (of ${c.n})`,
           );
         }
-        // Let the indexing worker settle this run's inputs before the next run starts.
-        stored = await waitIndexed(emulator);
+        const stored = await waitIndexed(emulator);
+        if (stored !== c.n + WARM_UP_BATCHES * 128) {
+          problems.push(
+            `${c.id} ${mode}: the emulator holds ${stored - WARM_UP_BATCHES * 128} inputs, not ${c.n}`,
+          );
+        }
+      } finally {
+        await emulator.close();
+        await reportEmulatorProfile(ctx, mode === "tool" ? c.id : undefined);
       }
     }
-    const expected = (samples.tool.length + samples.baseline.length) * c.n + WARM_UP_BATCHES * 128;
-    if (stored !== expected) {
-      problems.push(`${c.id}: the emulator holds ${stored} inputs, expected ${expected}`);
-    }
-  } finally {
-    await emulator.close();
   }
   const side = (list: ApplySample[]) => ({
     ms: median(list.map((s) => s.result.ms)),
@@ -143,14 +156,21 @@ async function measureApply(ctx: RunContext, c: ApplyCase): Promise<ApplyRow> {
 /** Posts a few batches to an app of its own, so that neither side pays the emulator's cold start. */
 async function warmUp(emulator: EmulatorProcess): Promise<void> {
   const inputs: ApiInput[] = generateInputs(WARM_UP_BATCHES * 128, BENCH_SEED + 1).map(toLiveInput);
-  for (let i = 0; i < inputs.length; i += 128) {
-    const response = await fetch(`${emulator.url}/v2/users/${BENCH_USER}/apps/warm-up/inputs`, {
-      method: "POST",
-      headers: { authorization: "Key bench", "content-type": "application/json" },
-      body: JSON.stringify({ inputs: inputs.slice(i, i + 128) }),
-    });
-    await response.arrayBuffer();
-  }
+  let next = 0;
+  // A few in flight, so that a 50 ms latency does not make warming up slow.
+  const lane = async () => {
+    while (next < inputs.length) {
+      const batch = inputs.slice(next, next + 128);
+      next += 128;
+      const response = await fetch(`${emulator.url}/v2/users/${BENCH_USER}/apps/warm-up/inputs`, {
+        method: "POST",
+        headers: { authorization: "Key bench", "content-type": "application/json" },
+        body: JSON.stringify({ inputs: batch }),
+      });
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
   await waitIndexed(emulator);
 }
 
@@ -166,9 +186,15 @@ async function waitIndexed(emulator: EmulatorProcess): Promise<number> {
 
 /** End-to-end `dataset apply` of N creates, waiting for indexing (delay 1 s) at the defaults. */
 export async function runWaitSuite(ctx: RunContext): Promise<WaitRow[]> {
-  const n = ctx.config.wait;
-  const id = `wait-${sizeId(n)}`;
-  if (!selected(ctx, id)) return [];
+  const rows: WaitRow[] = [];
+  for (const n of ctx.config.wait) {
+    const id = `wait-${sizeId(n)}`;
+    if (selected(ctx, id)) rows.push(await measureWait(ctx, id, n));
+  }
+  return rows;
+}
+
+async function measureWait(ctx: RunContext, id: string, n: number): Promise<WaitRow> {
   const dir = join(ctx.scratch, "wait");
   const manifest = await writeShardedManifest(dir, generateInputs(n, BENCH_SEED));
   const emulator = await startEmulatorProcess({
@@ -229,7 +255,7 @@ export async function runWaitSuite(ctx: RunContext): Promise<WaitRow[]> {
     ctx.log(
       `${id}: ${(run.wallMs / 1000).toFixed(1)} s, ${polls} polling requests for ${n} inputs`,
     );
-    return [row];
+    return row;
   } finally {
     await emulator.close();
     await rm(dir, { recursive: true, force: true });

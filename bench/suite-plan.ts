@@ -347,6 +347,7 @@ async function measureStages(
   const run = expectSuccess(
     await runTool(ctx, `plan-stages-${sizeId(fixture.n)}`, {
       scratch: ctx.scratch,
+      nodeFlags: ["--expose-gc"],
       args: [
         ctx.script("plan-stages"),
         JSON.stringify({

@@ -49,3 +49,39 @@ export function readOwnershipMarker(
   if (typeof manifest !== "string") return undefined;
   return typeof sha256 === "string" ? { manifest, sha256 } : { manifest };
 }
+
+/**
+ * Whether two JSON values are equal as JSON: object key order never matters, arrays keep their
+ * order, numbers compare as numbers (so `100` and `100.0` are equal). Members whose value is
+ * `undefined`, and the key `skipKey` at the top level, are ignored. Decides the same as comparing
+ * {@link canonicalJson} texts, without building them: the planner calls it once per live input.
+ */
+export function jsonEqual(a: unknown, b: unknown, skipKey?: string): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") {
+    return (
+      typeof a === "number" && typeof b === "number" && !Number.isFinite(a) && !Number.isFinite(b)
+    );
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      // JSON writes an undefined array item as null.
+      if (!jsonEqual(a[i] === undefined ? null : a[i], b[i] === undefined ? null : b[i]))
+        return false;
+    }
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in ao) {
+    if (key === skipKey || ao[key] === undefined) continue;
+    if (!Object.hasOwn(bo, key) || !jsonEqual(ao[key], bo[key])) return false;
+    count++;
+  }
+  for (const key in bo) {
+    if (key !== skipKey && bo[key] !== undefined) count--;
+  }
+  return count === 0;
+}

@@ -1,6 +1,6 @@
 import type { ApiConcept, ApiInput } from "../api/types.js";
 import type { DesiredConcept, DesiredInput } from "../manifest/types.js";
-import { canonicalJson, readOwnershipMarker, userMetadata } from "./canonical.js";
+import { jsonEqual, readOwnershipMarker } from "./canonical.js";
 import { indexStateOf } from "./input-status.js";
 import { normaliseLiveInput, ownershipMarkerFor, toPlannedInput } from "./planned-input.js";
 import {
@@ -112,9 +112,9 @@ export function createDiffer(options: DiffOptions): Differ {
 
   function observeDeclared(desired: DesiredInput, input: ApiInput): void {
     const metadata = input.data?.metadata;
-    if (readOwnershipMarker(metadata)?.manifest === manifestName) live.owned++;
-    const liveUrl = input.data?.image?.url?.trim() ?? "";
     const marker = readOwnershipMarker(metadata);
+    if (marker?.manifest === manifestName) live.owned++;
+    const liveUrl = input.data?.image?.url?.trim() ?? "";
     const sameImage =
       desired.image.kind === "url"
         ? liveUrl === desired.image.url.trim()
@@ -144,13 +144,8 @@ export function createDiffer(options: DiffOptions): Differ {
     }
     const reasons: UpdateReason[] = [];
     if (!sameConcepts(desired.concepts, input.data?.concepts)) reasons.push("concepts");
-    if (canonicalJson(userMetadata(metadata)) !== canonicalJson(userMetadata(desired.metadata))) {
-      reasons.push("metadata");
-    }
-    if (
-      canonicalJson(metadata?.[OWNERSHIP_KEY]) !==
-      canonicalJson(ownershipMarkerFor(desired, manifestName))
-    ) {
+    if (!jsonEqual(metadata ?? {}, desired.metadata, OWNERSHIP_KEY)) reasons.push("metadata");
+    if (!jsonEqual(metadata?.[OWNERSHIP_KEY], ownershipMarkerFor(desired, manifestName))) {
       reasons.push("ownership");
     }
     if (reasons.length === 0) {

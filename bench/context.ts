@@ -29,6 +29,8 @@ export interface RunContext {
   profile: boolean;
   /** What is left of the time this run may spend waiting for a quiet machine. */
   quiet: QuietBudget;
+  /** How many more disturbed measurements this run may repeat. */
+  retries: { remaining: number };
   /** Progress lines (stderr). */
   log(line: string): void;
 }
@@ -59,6 +61,20 @@ export async function runTool(ctx: RunContext, id: string, spec: ChildSpec): Pro
   });
   await printProfiles(ctx, id, dir);
   return run;
+}
+
+/** Runs longer than this are not repeated when disturbed: the repeat would cost too much. */
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * Whether to measure a disturbed run again: only short runs, while the run's retry budget lasts.
+ * Logs the decision.
+ */
+export function retryNoisy(ctx: RunContext, id: string, wallMs: number): boolean {
+  if (wallMs > RETRY_MAX_MS || ctx.retries.remaining <= 0) return false;
+  ctx.retries.remaining--;
+  ctx.log(`${id}: other processes were busy during the run; measuring it again`);
+  return true;
 }
 
 /** With `--profile`, the flags that make the emulator of scenario `id` write a CPU profile. */

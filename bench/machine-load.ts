@@ -6,6 +6,9 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
+/** Other processes using more than this many cores during a measured run make it suspect. */
+export const NOISY_LOAD = 0.3;
+
 /** Milliseconds per clock tick of /proc/stat (USER_HZ is 100 on Linux). */
 const TICK_MS = 10;
 

@@ -2,6 +2,7 @@
  * The benchmark report: markdown tables of every figure beside its baseline and their ratio, and
  * the issue's targets marked met or missed. Pure: results in, text out.
  */
+import { NOISY_LOAD as NOISY } from "./machine-load.js";
 import type { ApplyRow, BenchResults, PlanRow, WaitRow } from "./results.js";
 
 /** A target of issue 7 and how this run did. */
@@ -27,8 +28,7 @@ const size = (n: number) =>
     : n >= 1000 && n % 1000 === 0
       ? `${n / 1000}k`
       : String(n);
-/** Other processes using more than this (in cores) during a run make its figures suspect. */
-const NOISY = 0.3;
+
 /** A ratio, marked when other work on the machine ran beside it. */
 const ratioCell = (r: number, otherLoad: number) =>
   `**${ratio(r)}**${otherLoad > NOISY ? " †" : ""}`;

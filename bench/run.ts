@@ -8,6 +8,9 @@
  *   npm run bench -- --only 'plan-sync|c16$'  only scenarios whose id matches the regex (prints only)
  *   npm run bench -- --profile         tool processes under --cpu-prof; top functions on stderr
  *   npm run bench -- --keep            keep the temporary directory
+ *   node dist/bench/run.js --render bench/last-run.json
+ *                                      re-render docs/benchmarks.md from saved results (after
+ *                                      editing bench/analysis.md), without measuring again
  *
  * Scenario ids: plan-{sync,changed,empty,stages}-{10k,100k,1m}, validate-100k,
  * apply-{10k,100k}-{0,50}ms-c{1,4,16}, wait-{10k,100k} (quick: 10k, apply and wait 5k–10k).
@@ -30,16 +33,24 @@ interface Flags {
   profile: boolean;
   keep: boolean;
   only: RegExp | undefined;
+  render: string | undefined;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { quick: false, profile: false, keep: false, only: undefined };
+  const flags: Flags = {
+    quick: false,
+    profile: false,
+    keep: false,
+    only: undefined,
+    render: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") flags.quick = true;
     else if (arg === "--profile") flags.profile = true;
     else if (arg === "--keep") flags.keep = true;
     else if (arg === "--only") flags.only = new RegExp(argv[++i] ?? "");
+    else if (arg === "--render") flags.render = argv[++i];
     else throw new Error(`unknown argument ${arg}; see the top of bench/run.ts`);
   }
   return flags;
@@ -59,10 +70,29 @@ async function snapshotBuild(repo: string, scratch: string): Promise<string> {
   return build;
 }
 
+/** The hand-written notes on the latest full run, appended to its report. */
+async function readAnalysis(repo: string): Promise<string | undefined> {
+  const path = join(repo, "bench", "analysis.md");
+  return existsSync(path) ? readFile(path, "utf8") : undefined;
+}
+
+/** Writes the report of a full run, and its results as JSON for `--render`. */
+async function saveFullRun(repo: string, results: BenchResults, report: string): Promise<void> {
+  await writeFile(join(repo, "docs", "benchmarks.md"), report);
+  await writeFile(join(repo, "bench", "last-run.json"), `${JSON.stringify(results, null, 2)}\n`);
+}
+
 async function main(): Promise<number> {
   const flags = parseFlags(process.argv.slice(2));
   const distBench = fileURLToPath(new URL(".", import.meta.url));
   const repo = join(distBench, "..", "..");
+  if (flags.render !== undefined) {
+    const results = JSON.parse(await readFile(flags.render, "utf8")) as BenchResults;
+    const report = renderReport(results, await readAnalysis(repo));
+    process.stdout.write(report);
+    if (results.mode === "full") await saveFullRun(repo, results, report);
+    return 0;
+  }
   const scratch = await mkdtemp(join(tmpdir(), "dataset-bench-"));
   const log = (line: string) => process.stderr.write(`[bench ${elapsed()}] ${line}\n`);
   const started = performance.now();
@@ -79,6 +109,7 @@ async function main(): Promise<number> {
     profile: flags.profile,
     // Waiting for other people's test runs to finish, at most this long over the whole run.
     quiet: { remainingMs: flags.quick ? 20_000 : 120_000 },
+    retries: { remaining: flags.quick ? 3 : 12 },
     log,
   };
   const cleanUp = async () => {
@@ -107,19 +138,16 @@ async function main(): Promise<number> {
       wait,
       validate,
     };
-    const analysisPath = join(repo, "bench", "analysis.md");
-    const analysis =
-      ctx.config.mode === "full" && existsSync(analysisPath)
-        ? await readFile(analysisPath, "utf8")
-        : undefined;
-    const report = renderReport(results, analysis);
+    const full = ctx.config.mode === "full" && flags.only === undefined;
+    const report = renderReport(results, full ? await readAnalysis(repo) : undefined);
     process.stdout.write(report);
-    if (ctx.config.mode === "full" && flags.only === undefined) {
-      await writeFile(join(repo, "docs", "benchmarks.md"), report);
-      log("wrote docs/benchmarks.md");
+    if (full) {
+      await saveFullRun(repo, results, report);
+      log("wrote docs/benchmarks.md and bench/last-run.json");
+    } else {
+      await writeFile(join(scratch, "results.json"), JSON.stringify(results, null, 2));
+      if (flags.keep) log(`results: ${join(scratch, "results.json")}`);
     }
-    await writeFile(join(scratch, "results.json"), JSON.stringify(results, null, 2));
-    if (flags.keep) log(`results: ${join(scratch, "results.json")}`);
     const problems = [plan, apply, wait, validate].flat().flatMap((row) => row.problems);
     return problems.length > 0 ? 1 : 0;
   } finally {

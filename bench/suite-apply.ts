@@ -14,6 +14,7 @@ import {
   median,
   type RunContext,
   reportEmulatorProfile,
+  retryNoisy,
   runTool,
   selected,
   sizeId,
@@ -21,6 +22,7 @@ import {
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-host.js";
 import { BENCH_SEED, BENCH_USER, toLiveInput, writeShardedManifest } from "./fixtures.js";
 import { generateInputs } from "./gen-manifest.js";
+import { NOISY_LOAD } from "./machine-load.js";
 import { expectSuccess, runChild } from "./measure.js";
 import type { ApplyRow, WaitRow } from "./results.js";
 
@@ -72,53 +74,12 @@ async function measureApply(ctx: RunContext, c: ApplyCase): Promise<ApplyRow> {
   for (let rep = 0; rep < c.reps; rep++) {
     const order = rep % 2 === 0 ? (["baseline", "tool"] as const) : (["tool", "baseline"] as const);
     for (const mode of order) {
-      // A fresh emulator per run, so that both sides start from the same (empty, in-memory) store:
-      // a store grown by the previous run slows the next one down. In memory, because the virtual
-      // disk's flushes would only add noise.
-      const emulator = await startEmulatorProcess(
-        { db: ":memory:", latencyMs: c.latencyMs },
-        await emulatorProfile(ctx, mode === "tool" ? c.id : undefined),
-      );
-      try {
-        await warmUp(emulator);
-        const args = [
-          ctx.script("apply-child"),
-          JSON.stringify({
-            mode,
-            url: emulator.url,
-            appId: mode,
-            n: c.n,
-            seed: BENCH_SEED,
-            concurrency: c.concurrency,
-          }),
-        ];
-        const measured = await measureChild(ctx, emulator, () =>
-          mode === "tool"
-            ? runTool(ctx, c.id, { scratch: ctx.scratch, args })
-            : runChild({ scratch: ctx.scratch, args }),
-        );
-        const run = expectSuccess(measured.run, `${c.id} ${mode}`);
-        const result = JSON.parse(run.stdout) as ApplyChildResult;
-        samples[mode].push({
-          result,
-          emulatorCpuMs: measured.emulatorCpuMs,
-          otherLoad: measured.otherLoad,
-        });
-        if (result.created !== c.n || result.failed !== 0) {
-          problems.push(
-            `${c.id} ${mode}: ${result.created} created, ${result.failed} failed (of ${c.n})`,
-          );
-        }
-        const stored = await waitIndexed(emulator);
-        if (stored !== c.n + WARM_UP_BATCHES * 128) {
-          problems.push(
-            `${c.id} ${mode}: the emulator holds ${stored - WARM_UP_BATCHES * 128} inputs, not ${c.n}`,
-          );
-        }
-      } finally {
-        await emulator.close();
-        await reportEmulatorProfile(ctx, mode === "tool" ? c.id : undefined);
+      let sample = await applySample(ctx, c, mode, problems);
+      // Someone else's test run took a core meanwhile: measure again (within the run's budget).
+      while (sample.otherLoad > NOISY_LOAD && retryNoisy(ctx, c.id, sample.result.ms)) {
+        sample = await applySample(ctx, c, mode, problems);
       }
+      samples[mode].push(sample);
     }
   }
   const side = (list: ApplySample[]) => ({
@@ -151,6 +112,57 @@ async function measureApply(ctx: RunContext, c: ApplyCase): Promise<ApplyRow> {
     `${c.id}: tool ${rate(tool.ms)} inputs/s, baseline ${rate(baseline.ms)} inputs/s, ratio ${row.ratio.toFixed(2)}, emulator CPU ${Math.round(row.emulatorCpu.tool * 100)}%/${Math.round(row.emulatorCpu.baseline * 100)}%`,
   );
   return row;
+}
+
+/**
+ * One measured apply against a fresh emulator, so that both sides start from the same (empty,
+ * in-memory) store: a store grown by the previous run slows the next one down. In memory, because
+ * the virtual disk's flushes would only add noise.
+ */
+async function applySample(
+  ctx: RunContext,
+  c: ApplyCase,
+  mode: "tool" | "baseline",
+  problems: string[],
+): Promise<ApplySample> {
+  const profiled = mode === "tool" ? c.id : undefined;
+  const emulator = await startEmulatorProcess(
+    { db: ":memory:", latencyMs: c.latencyMs },
+    await emulatorProfile(ctx, profiled),
+  );
+  try {
+    await warmUp(emulator);
+    const args = [
+      ctx.script("apply-child"),
+      JSON.stringify({
+        mode,
+        url: emulator.url,
+        appId: mode,
+        n: c.n,
+        seed: BENCH_SEED,
+        concurrency: c.concurrency,
+      }),
+    ];
+    const measured = await measureChild(ctx, emulator, () =>
+      mode === "tool"
+        ? runTool(ctx, c.id, { scratch: ctx.scratch, args })
+        : runChild({ scratch: ctx.scratch, args }),
+    );
+    const run = expectSuccess(measured.run, `${c.id} ${mode}`);
+    const result = JSON.parse(run.stdout) as ApplyChildResult;
+    if (result.created !== c.n || result.failed !== 0) {
+      problems.push(
+        `${c.id} ${mode}: ${result.created} created, ${result.failed} failed (of ${c.n})`,
+      );
+    }
+    const stored = (await waitIndexed(emulator)) - WARM_UP_BATCHES * 128;
+    if (stored !== c.n)
+      problems.push(`${c.id} ${mode}: the emulator holds ${stored} inputs, not ${c.n}`);
+    return { result, emulatorCpuMs: measured.emulatorCpuMs, otherLoad: measured.otherLoad };
+  } finally {
+    await emulator.close();
+    await reportEmulatorProfile(ctx, profiled);
+  }
 }
 
 /** Posts a few batches to an app of its own, so that neither side pays the emulator's cold start. */

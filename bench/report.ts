@@ -355,6 +355,7 @@ export function renderReport(results: BenchResults, analysis?: string): string {
           "baseline parse s",
           "baseline peak RSS MB",
           "ratio",
+          "other load",
         ],
         results.validate.map((row) => [
           size(row.n),

@@ -258,10 +258,9 @@ export function createClient(options: ClientOptions): ApiClient {
         `streamInputs: perPage must be 1–${ApiLimits.streamPerPageMax}, got ${perPage}`,
       );
     }
-    let lastId: string | undefined;
-    for (;;) {
+    const fetchPage = async (after: string | undefined): Promise<ApiInput[]> => {
       const query = new URLSearchParams({ per_page: String(perPage) });
-      if (lastId !== undefined) query.set("last_id", lastId);
+      if (after !== undefined) query.set("last_id", after);
       const body = await send({
         method: "GET",
         resource: "/inputs/stream",
@@ -269,7 +268,12 @@ export function createClient(options: ClientOptions): ApiClient {
         signal: streamOptions.signal,
         accept: only(StatusCode.SUCCESS),
       });
-      const page = inputsOf(body);
+      return inputsOf(body);
+    };
+    let lastId: string | undefined;
+    let next = fetchPage(undefined);
+    for (;;) {
+      const page = await next;
       // Only an empty page ends the stream: the API's real page cap is undocumented (reference
       // §10.4), and stopping at a short page would silently drop the rest of the app if it
       // answers fewer than asked. That costs one request per plan.
@@ -278,8 +282,12 @@ export function createClient(options: ClientOptions): ApiClient {
       if (last.id === lastId) {
         throw new Error(`StreamInputs did not advance past last_id ${JSON.stringify(lastId)}`);
       }
-      yield page;
       lastId = last.id;
+      // Ask for the next page before handing this one over, so the caller's work on a page
+      // overlaps the request for the next; memory holds two pages at most.
+      next = fetchPage(lastId);
+      next.catch(() => {}); // surfaced by the `await` above, unless the caller stops early
+      yield page;
     }
   }
 

@@ -56,35 +56,45 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
     if (signal?.aborted) break;
     delay = Math.min(delay * 1.5, maxDelay);
     rounds++;
-    const next: string[] = [];
-    await runBounded(chunk(pending, 128), { concurrency: options.concurrency }, async (ids) => {
-      let lives: Awaited<ReturnType<InputsApi["listInputsByIds"]>>;
-      try {
-        requests++;
-        lives = await api.listInputsByIds(ids);
-      } catch {
-        next.push(...ids); // a failed poll proves nothing; ask again next round
-        return;
-      }
-      const byId = new Map(lives.map((live) => [live.id, live]));
-      for (const id of ids) {
-        const live = byId.get(id);
-        if (live === undefined) {
-          // Give a listing that lags behind the write a couple of rounds before calling it gone.
-          const misses = (missing.get(id) ?? 0) + 1;
-          missing.set(id, misses);
-          if (misses >= 3) failed.push({ id, description: "the input is no longer in the app" });
-          else next.push(id);
-          continue;
+    // Batches are polled in the order they were written. The first batch in which nothing has
+    // settled ends the round: the ones after it were written later and are even less likely done,
+    // so asking for them now would only spend requests (they are polled next round).
+    const stopRound = new AbortController();
+    const batches = chunk(pending, 128);
+    const unsettled = await runBounded(
+      batches,
+      { concurrency: options.concurrency, signal: stopRound.signal },
+      async (ids) => {
+        let lives: Awaited<ReturnType<InputsApi["listInputsByIds"]>>;
+        try {
+          requests++;
+          lives = await api.listInputsByIds(ids);
+        } catch {
+          return ids; // a failed poll proves nothing; ask again next round
         }
-        const state = indexState(live.status);
-        if (state === "done") indexed.push(id);
-        else if (state === "failed")
-          failed.push({ id, code: live.status?.code, description: describeStatus(live.status) });
-        else next.push(id);
-      }
-    });
-    pending = next;
+        const byId = new Map(lives.map((live) => [live.id, live]));
+        const waiting: string[] = [];
+        for (const id of ids) {
+          const live = byId.get(id);
+          if (live === undefined) {
+            // Give a listing that lags behind the write a couple of rounds before calling it gone.
+            const misses = (missing.get(id) ?? 0) + 1;
+            missing.set(id, misses);
+            if (misses >= 3) failed.push({ id, description: "the input is no longer in the app" });
+            else waiting.push(id);
+            continue;
+          }
+          const state = indexState(live.status);
+          if (state === "done") indexed.push(id);
+          else if (state === "failed")
+            failed.push({ id, code: live.status?.code, description: describeStatus(live.status) });
+          else waiting.push(id);
+        }
+        if (waiting.length === ids.length) stopRound.abort();
+        return waiting;
+      },
+    );
+    pending = unsettled.flatMap((waiting, i) => waiting ?? batches[i] ?? []);
     progress("phase.progress");
   }
   progress("phase.end");

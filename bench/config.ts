@@ -29,7 +29,7 @@ export const FULL: SuiteConfig = {
   planStages: [100_000, 1_000_000],
   planReps: { 10000: 3, 100000: 2 },
   validate: 100_000,
-  apply: [10_000, 100_000],
+  apply: [10_000, 20_000, 100_000],
   applyConcurrency: [1, 4, 16],
   applyLatencyMs: [0, 50],
   applyReps: { 10000: 2 },

@@ -4,10 +4,13 @@ import type { DesiredConcept } from "./types.js";
 
 /**
  * Deep-merges `override` into `base`: mappings merge key by key, anything else (lists
- * included) from `override` replaces. Returns fresh objects: YAML aliases may share references
- * between inputs, and no input must see another's values change.
+ * included) from `override` replaces. Where both have keys the result is fresh objects. With no
+ * defaults the input's own metadata is returned as it is: nothing downstream mutates desired
+ * metadata (the planner is pure and copies what it writes), so values that YAML aliases share
+ * between inputs stay safe, and a million inputs are not copied once more.
  */
 export function mergeMetadata(base: JsonObject, override: JsonObject): JsonObject {
+  if (Object.keys(base).length === 0) return override;
   const merged: JsonObject = {};
   for (const [key, value] of Object.entries(base)) merged[key] = cloneJson(value);
   for (const [key, value] of Object.entries(override)) {

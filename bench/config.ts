@@ -32,7 +32,7 @@ export const FULL: SuiteConfig = {
   apply: [10_000, 20_000, 100_000],
   applyConcurrency: [1, 4, 16],
   applyLatencyMs: [0, 50],
-  applyReps: { 10000: 2 },
+  applyReps: { 10000: 2, 100000: 2 },
   wait: [10_000, 100_000],
 };
 

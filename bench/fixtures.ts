@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { ApiInput, JsonObject } from "../src/api/types.js";
 import { seedStore } from "../src/emulator/index.js";
 import type { DesiredInput } from "../src/manifest/types.js";
-import type { GeneratedInput } from "./gen-manifest.js";
+import { type GeneratedInput, inputYaml } from "./gen-manifest.js";
 
 /** The app every benchmark store and client uses. */
 export const BENCH_USER = "bench";
@@ -71,20 +71,6 @@ export async function writeShardedManifest(
     bytes += Buffer.byteLength(text);
   }
   return { root, files, inputs: inputs.length, bytes };
-}
-
-function inputYaml(input: GeneratedInput): string {
-  const out = [`  - id: ${input.id}`, `    url: ${input.url}`];
-  if (input.concepts.length > 0) {
-    const concepts = input.concepts.map((c) =>
-      c.value === 1 ? c.id : `{ id: ${c.id}, value: 0 }`,
-    );
-    out.push(`    concepts: [${concepts.join(", ")}]`);
-  }
-  out.push("    metadata:");
-  for (const [key, value] of Object.entries(input.metadata))
-    out.push(`      ${key}: ${JSON.stringify(value)}`);
-  return out.join("\n");
 }
 
 /**

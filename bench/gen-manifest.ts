@@ -126,7 +126,7 @@ export async function generateManifest(options: GenerateManifestOptions): Promis
 }
 
 /** Block style for the input, flow style for concepts and nested metadata, as people write it. */
-function inputYaml(input: GeneratedInput): string {
+export function inputYaml(input: GeneratedInput): string {
   const out = [`  - id: ${input.id}`, `    url: ${input.url}`];
   if (input.concepts.length > 0) {
     const concepts = input.concepts.map((c) =>

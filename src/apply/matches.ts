@@ -1,5 +1,5 @@
 import type { ApiInput } from "../api/types.js";
-import { canonicalJson } from "../plan/canonical.js";
+import { jsonEqual } from "../plan/canonical.js";
 import type { PlannedInput } from "../plan/types.js";
 
 function conceptSet(concepts: readonly { id: string; value?: number }[] | undefined): string {
@@ -13,7 +13,7 @@ function conceptSet(concepts: readonly { id: string; value?: number }[] | undefi
  * Whether a live input already is what the plan would write: used when a create is answered with
  * "duplicate ID" (an earlier, interrupted run may have written it). Compares the image (URL, or
  * the sha256 recorded in the ownership marker), the concepts as a set and the whole metadata,
- * marker included.
+ * marker included, with the same JSON equality the planner uses.
  */
 export function liveMatchesPlanned(live: ApiInput, planned: PlannedInput): boolean {
   const image = planned.data.image;
@@ -26,6 +26,6 @@ export function liveMatchesPlanned(live: ApiInput, planned: PlannedInput): boole
   }
   return (
     conceptSet(live.data?.concepts) === conceptSet(planned.data.concepts) &&
-    canonicalJson(liveMeta) === canonicalJson(planned.data.metadata)
+    jsonEqual(liveMeta, planned.data.metadata)
   );
 }

@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BIN, cleanEnv } from "../helpers/cli.js";
+import { afterAll, beforeAll } from "vitest";
+import { BIN, cleanEnv, runCli } from "../helpers/cli.js";
 
 /** The fixtures of these tests. */
 export const FIXTURES = fileURLToPath(new URL("../fixtures/e2e/", import.meta.url));
@@ -176,3 +177,31 @@ export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
 /** The input ids the catalog fixture declares (dataset.yaml and inputs/bags.yaml), sorted. */
 export const CATALOG_IDS = ["bag-1", "bag-2", "hat-1", "red-swatch", "shoe-1", "shoe-2"];
+
+/**
+ * The usual setup of an e2e test file: one `dataset emulator` process (started in beforeAll,
+ * stopped in afterAll) and the file's temp dirs. `cli` runs the built CLI in `cwd` against app
+ * `appId` of `userId` on it; `live` reads that app's inputs over the emulator's HTTP API.
+ */
+export function useEmulatorProcess(options: { prefix: string; pat: string; userId: string }) {
+  const dirs = tempDirs(options.prefix);
+  let started: EmulatorProcess | undefined;
+  beforeAll(async () => {
+    started = await startEmulatorProcess({ dir: dirs.make(), pat: options.pat });
+  });
+  afterAll(async () => {
+    await started?.stop();
+    dirs.cleanup();
+  });
+  const emulator = (): EmulatorProcess => {
+    if (started === undefined) throw new Error("the emulator process has not started");
+    return started;
+  };
+  return {
+    dirs,
+    emulator,
+    cli: (appId: string, cwd: string, ...args: string[]) =>
+      runCli(args, { cwd, env: targetEnv(emulator(), options.userId, appId) }),
+    live: (appId: string) => liveInputs(emulator(), options.userId, appId),
+  };
+}

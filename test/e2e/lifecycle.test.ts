@@ -5,39 +5,22 @@
  */
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { describe, expect, it } from "vitest";
 import {
   CATALOG_IDS,
   changeLine,
-  type EmulatorProcess,
   editFile,
   idsOf,
-  liveInputs,
   STACK_FRAME,
-  startEmulatorProcess,
-  targetEnv,
-  tempDirs,
+  useEmulatorProcess,
 } from "./helpers.js";
 
 const USER = "e2e-user";
-const dirs = tempDirs("lifecycle");
-let emulator: EmulatorProcess;
-
-beforeAll(async () => {
-  emulator = await startEmulatorProcess({ dir: dirs.make(), pat: "e2e-lifecycle-token" });
+const { dirs, emulator, cli, live } = useEmulatorProcess({
+  prefix: "lifecycle",
+  pat: "e2e-lifecycle-token",
+  userId: USER,
 });
-afterAll(async () => {
-  await emulator?.stop();
-  dirs.cleanup();
-});
-
-/** Runs the CLI in `cwd` against the app `appId` on the emulator. */
-function cli(appId: string, cwd: string, ...args: string[]) {
-  return runCli(args, { cwd, env: targetEnv(emulator, USER, appId) });
-}
-
-const live = (appId: string) => liveInputs(emulator, USER, appId);
 
 describe("plan on an empty app", () => {
   it("prints every input as a create in text, json and markdown, and writes nothing", async () => {
@@ -62,7 +45,7 @@ describe("plan on an empty app", () => {
     expect(plan.format_version).toBe(1);
     expect(plan.manifest).toMatchObject({ path: "dataset.yaml", name: "catalog" });
     expect(plan.manifest.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(plan.target).toMatchObject({ api_base: emulator.url, user_id: USER, app_id: app });
+    expect(plan.target).toMatchObject({ api_base: emulator().url, user_id: USER, app_id: app });
     expect(plan.options).toEqual({ prune: false });
     expect(plan.summary).toEqual({
       create: 6,

@@ -4,38 +4,15 @@
  */
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
-import {
-  CATALOG_IDS,
-  type EmulatorProcess,
-  editFile,
-  idsOf,
-  liveInputs,
-  STACK_FRAME,
-  startEmulatorProcess,
-  targetEnv,
-  tempDirs,
-} from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { CATALOG_IDS, editFile, idsOf, STACK_FRAME, useEmulatorProcess } from "./helpers.js";
 
 const USER = "e2e-user";
-const dirs = tempDirs("saved-plan");
-let emulator: EmulatorProcess;
-
-beforeAll(async () => {
-  emulator = await startEmulatorProcess({ dir: dirs.make(), pat: "e2e-saved-plan-token" });
+const { dirs, emulator, cli, live } = useEmulatorProcess({
+  prefix: "saved-plan",
+  pat: "e2e-saved-plan-token",
+  userId: USER,
 });
-afterAll(async () => {
-  await emulator?.stop();
-  dirs.cleanup();
-});
-
-/** Runs the CLI in `cwd` against the app `appId` on the emulator. */
-function cli(appId: string, cwd: string, ...args: string[]) {
-  return runCli(args, { cwd, env: targetEnv(emulator, USER, appId) });
-}
-
-const live = (appId: string) => liveInputs(emulator, USER, appId);
 
 describe("a saved plan", () => {
   it("plan --out then apply plan.json applies exactly that plan", async () => {
@@ -65,9 +42,9 @@ describe("a saved plan", () => {
     expect(plan.code, plan.stderr).toBe(0);
 
     // Someone else creates hat-1 before the plan is applied.
-    const response = await fetch(`${emulator.url}/v2/users/${USER}/apps/${app}/inputs`, {
+    const response = await fetch(`${emulator().url}/v2/users/${USER}/apps/${app}/inputs`, {
       method: "POST",
-      headers: { authorization: `Key ${emulator.pat}`, "content-type": "application/json" },
+      headers: { authorization: `Key ${emulator().pat}`, "content-type": "application/json" },
       body: JSON.stringify({
         inputs: [
           { id: "hat-1", data: { image: { url: "https://images.example.com/theirs.jpg" } } },
@@ -110,9 +87,9 @@ describe("a saved plan", () => {
     expect(plan.stdout).toContain("Plan: 0 to create, 1 to update, 0 to replace");
 
     // Someone edits hat-1's metadata by hand after the plan was made.
-    const response = await fetch(`${emulator.url}/v2/users/${USER}/apps/${app}/inputs`, {
+    const response = await fetch(`${emulator().url}/v2/users/${USER}/apps/${app}/inputs`, {
       method: "PATCH",
-      headers: { authorization: `Key ${emulator.pat}`, "content-type": "application/json" },
+      headers: { authorization: `Key ${emulator().pat}`, "content-type": "application/json" },
       body: JSON.stringify({
         action: "merge",
         inputs: [{ id: "hat-1", data: { metadata: { by: "hand" } } }],

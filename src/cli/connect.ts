@@ -2,7 +2,6 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type ClientEvent, createClient } from "../api/client.js";
 import type { InputsApi } from "../api/client-types.js";
-import { startEmulator } from "../emulator/index.js";
 import type { PlanTarget } from "../plan/types.js";
 import type { CliIO } from "./io.js";
 import { clientNotices } from "./notices.js";
@@ -53,6 +52,8 @@ export async function connect(
 
   const dir = join(io.cwd, target.dir);
   await mkdir(dir, { recursive: true });
+  // Loaded only for the local app: a real app's plan never loads the server or SQLite.
+  const { startEmulator } = await import("../emulator/index.js");
   const emulator = await startEmulator({
     port: 0,
     db: join(dir, "emulator.db"),

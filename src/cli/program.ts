@@ -1,8 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { runApply } from "./commands/apply.js";
 import { emulatorCommand } from "./commands/emulator.js";
-import { runPlan } from "./commands/plan.js";
-import { runValidate } from "./commands/validate.js";
 import { parsePositiveInt, parsePositiveNumber } from "./duration.js";
 import { UserError } from "./errors.js";
 import type { CliIO } from "./io.js";
@@ -48,7 +45,8 @@ function addTargetOptions(command: Command): Command {
 
 /**
  * The command-line program. Each action stores its exit code in `result.code`; the bin entry
- * is the only place that exits.
+ * is the only place that exits. A command's module is imported when it runs, so start-up loads
+ * little more than commander (`validate` never loads undici, nor `plan` the emulator's SQLite).
  */
 export function buildProgram(io: CliIO, result: { code: number }): Command {
   const program = new Command("dataset")
@@ -66,6 +64,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .description("check a manifest offline (schema and semantic rules); touches no API")
     .argument("<manifest>", "path to the manifest, e.g. dataset.yaml")
     .action(async (manifest: string) => {
+      const { runValidate } = await import("./commands/validate.js");
       result.code = await runValidate(manifest, io);
     });
 
@@ -83,6 +82,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option("--out <file>", "also save the plan as JSON for a later `dataset apply FILE`")
     .option("--detailed-exitcode", "exit 2 when there are changes, 0 when there are none")
     .action(async (manifest: string, options) => {
+      const { runPlan } = await import("./commands/plan.js");
       result.code = await runPlan(manifest, options, io);
     });
 
@@ -98,6 +98,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option("--wait-timeout <duration>", "how long to wait for indexing (default 10m)")
     .option("--allow-mass-delete", "lift the mass-delete guard")
     .action(async (source: string, options) => {
+      const { runApply } = await import("./commands/apply.js");
       result.code = await runApply(source, options, io);
     });
 

@@ -23,14 +23,14 @@ export function mergeMetadata(base: JsonObject, override: JsonObject): JsonObjec
   return merged;
 }
 
-/** The input's concepts, then the defaults' concepts it does not list itself. */
+/** The input's concepts, then the defaults' concepts it does not list itself (shared, read-only). */
 export function mergeConcepts(
   defaults: readonly DesiredConcept[],
   own: readonly DesiredConcept[],
 ): DesiredConcept[] {
-  const merged = own.map((concept) => ({ ...concept }));
+  const merged = [...own];
   const listed = new Set(own.map((concept) => concept.id));
-  for (const concept of defaults) if (!listed.has(concept.id)) merged.push({ ...concept });
+  for (const concept of defaults) if (!listed.has(concept.id)) merged.push(concept);
   return merged;
 }
 

@@ -2,23 +2,28 @@
  * Loads a manifest into a fully resolved, validated list of desired inputs: read → parse (with
  * positions) → schema → includes → semantic rules → file checks → defaults and normalisation →
  * file hashes. Every problem of the run is collected; nothing here throws for a user's mistake.
+ *
+ * Files are processed one at a time, in load order: once a file's inputs are checked and
+ * normalised, its parsed values and position index are dropped, so a manifest split into parts
+ * never holds more than one part's parse beside the resolved inputs. A problem found later in a
+ * dropped file (a duplicate declared in a later part) is located by parsing that file again.
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import type { DocPath } from "./doc-path.js";
 import { isRecord } from "./doc-path.js";
 import { API_IMAGE_SIZE_LIMIT, checkImageFile, hashFile, mapWithConcurrency } from "./files.js";
 import type { IncludingFile } from "./include.js";
 import { collectIncludedFiles } from "./include.js";
-import { resolveDefaults, toDesiredInput } from "./normalise.js";
-import type { Position, YamlDocument } from "./parse-yaml.js";
+import { InputNormaliser, resolveDefaults } from "./normalise.js";
+import type { YamlDocument } from "./parse-yaml.js";
 import { parseYaml } from "./parse-yaml.js";
+import type { ProblemFile } from "./problem-log.js";
 import { ProblemLog } from "./problem-log.js";
 import type { RawDefaults, RawInput, RawManifest } from "./raw.js";
-import type { InputRecord } from "./rules.js";
-import { checkRules } from "./rules.js";
+import type { RuleIssue } from "./rules.js";
+import { InputRules } from "./rules.js";
 import { schemaUrlPattern, validateAgainstSchema } from "./schema.js";
 import type { DocumentRole } from "./schema-messages.js";
-import { readSourceFile } from "./source-file.js";
+import { readSourceFile, rereadSourceText } from "./source-file.js";
 import type { DesiredImage, DesiredInput, Manifest, ManifestProblem } from "./types.js";
 
 export { formatProblem } from "./problems.js";
@@ -54,14 +59,46 @@ export type LoadResult =
       notFound?: boolean;
     };
 
-interface LoadedFile extends IncludingFile {
-  /** Position in load order. */
-  index: number;
-  /** The path as problems show it. */
-  shown: string;
-  document: YamlDocument | undefined;
-  sha256: string;
-  notFound: boolean;
+/** One manifest file: its parse while it is being processed, then only what the walk needs. */
+class LoadedFile implements IncludingFile, ProblemFile {
+  /** The parsed document's values; after {@link release}, only its `include:` list. */
+  value: unknown = null;
+  sha256 = "";
+  notFound = false;
+  private parsed: YamlDocument | undefined;
+  private released = false;
+
+  constructor(
+    readonly absPath: string,
+    /** Position in load order. */
+    readonly index: number,
+    /** The path as problems show it. */
+    readonly shown: string,
+    private readonly limits: LoadLimits,
+  ) {}
+
+  /** Positions in the file; a released file is parsed again (only problems need this). */
+  get document(): YamlDocument | undefined {
+    if (this.released && this.parsed === undefined) {
+      this.released = false;
+      const text = rereadSourceText(this.absPath);
+      const parsed = text === undefined ? undefined : parseYaml(text, this.limits);
+      this.parsed = parsed?.ok ? parsed.document : undefined;
+    }
+    return this.parsed;
+  }
+
+  set document(document: YamlDocument | undefined) {
+    this.parsed = document;
+  }
+
+  /** Drops the parsed values and positions, keeping the `include:` list for the walk. */
+  release(): void {
+    const include = isRecord(this.value) ? this.value.include : undefined;
+    this.value = include === undefined ? null : { include };
+    this.parsed = undefined;
+    this.released = true;
+  }
 }
 
 /** Files hashed at once; stat calls are cheaper and run wider. */
@@ -76,6 +113,8 @@ interface LoadContext {
   show(absPath: string): string;
 }
 
+type FileHash = { sha256: string; size: number } | undefined;
+
 export async function loadManifest(path: string, options: LoadOptions = {}): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd();
   const rootPath = resolve(cwd, path);
@@ -88,8 +127,13 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   };
   const { problems } = context;
 
-  let loaded = 0;
-  const root = await loadFile(rootPath, { role: "root", index: loaded++ }, context);
+  const byIndex: LoadedFile[] = [];
+  const load = async (absPath: string, role: DocumentRole): Promise<LoadedFile> => {
+    const file = await loadFile(absPath, { role, index: byIndex.length }, context);
+    byIndex.push(file);
+    return file;
+  };
+  const root = await load(rootPath, "root");
   if (root.notFound) {
     return {
       ok: false,
@@ -97,63 +141,59 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
       problems: [{ file: path, line: 0, column: 0, path: "", message: "manifest not found" }],
     };
   }
+  const fileAt = (index: number): LoadedFile => byIndex[index] ?? root;
+  const report = (issues: readonly RuleIssue[]): void => {
+    for (const { file, path, message, key, elsewhere } of issues) {
+      problems.at(fileAt(file), path, message, {
+        key,
+        ...(elsewhere === undefined
+          ? {}
+          : { elsewhere: { file: fileAt(elsewhere.file), at: elsewhere.path } }),
+      });
+    }
+  };
+
+  const rootValue = (isRecord(root.value) ? root.value : {}) as Partial<RawManifest>;
+  const { name, app, defaults } = rootValue;
+  const rules = new InputRules({ defaults, urlPattern: schemaUrlPattern() });
+  report(rules.checkDefaults());
+  const resolver: InputResolver = {
+    context,
+    normaliser: new InputNormaliser(resolveDefaults(defaults as RawDefaults | undefined)),
+    hashes: new Map(),
+    inputs: [],
+  };
+  const absorb = async (file: LoadedFile): Promise<void> => {
+    const inputs =
+      isRecord(file.value) && Array.isArray(file.value.inputs) ? file.value.inputs : [];
+    report(rules.checkFile(file.index, inputs));
+    const images = await checkImageFiles(file, inputs, context);
+    // Once anything is wrong the load fails: the rest of the files are only checked.
+    if (problems.size === 0) await resolveInputs(file, inputs as RawInput[], images, resolver);
+    if (problems.size === 0) file.release();
+  };
+
+  await absorb(root);
   const files = await collectIncludedFiles(root, {
-    load: (absPath) => loadFile(absPath, { role: "included", index: loaded++ }, context),
+    load: async (absPath) => {
+      const file = await load(absPath, "included");
+      await absorb(file);
+      return file;
+    },
     report: (file, at, message) => problems.at(file, at, message),
     show: context.show,
   });
-  const fileAt = (index: number): LoadedFile => files[index] ?? root;
-  const positionOf = (index: number, at: DocPath): Position =>
-    fileAt(index).document?.locate(at) ?? { line: 0, column: 0 };
-  const fail = (): LoadResult => ({
-    ok: false,
-    problems: problems.list(files.map((f) => f.shown)),
-  });
+  report(rules.finish());
+  if (problems.size > 0) return { ok: false, problems: problems.list(files.map((f) => f.shown)) };
 
-  const records = inputRecords(files);
-  const rootValue = isRecord(root.value) ? root.value : {};
-  const issues = checkRules(records, {
-    defaults: rootValue.defaults,
-    urlPattern: schemaUrlPattern(),
-    where: (index, at) => {
-      const { line, column } = positionOf(index, at);
-      return `${fileAt(index).shown}:${line}:${column}`;
-    },
-  });
-  for (const issue of issues)
-    problems.at(fileAt(issue.file), issue.path, issue.message, { key: issue.key });
-  const images = await checkImageFiles(records, fileAt, context);
-  if (problems.size > 0) return fail();
-
-  const hashes = await hashFiles([...images.values()]);
-  const defaults = resolveDefaults(rootValue.defaults as RawDefaults | undefined);
-  const inputs: DesiredInput[] = [];
-  for (const record of records) {
-    // Schema-valid by now: no problem was reported.
-    const raw = record.value as RawInput;
-    const image = imageOf(raw, images.get(record), hashes);
-    if (image === undefined) {
-      const shown = context.show(images.get(record) ?? "");
-      problems.at(fileAt(record.file), ["inputs", record.index, "file"], `cannot read ${shown}`);
-      continue;
-    }
-    const source = {
-      file: fileAt(record.file).shown,
-      ...positionOf(record.file, ["inputs", record.index]),
-    };
-    inputs.push(toDesiredInput(raw, { defaults, image, source }));
-  }
-  if (problems.size > 0) return fail();
-
-  const manifest = root.value as RawManifest;
   return {
     ok: true,
     manifest: {
       path,
       sha256: root.sha256,
-      name: manifest.name,
-      ...(manifest.app === undefined ? {} : { app: { ...manifest.app } }),
-      inputs,
+      name: name ?? "",
+      ...(app === undefined ? {} : { app: { ...app } }),
+      inputs: resolver.inputs,
       files: files.map((file) => file.shown),
     },
   };
@@ -166,15 +206,7 @@ async function loadFile(
   context: LoadContext,
 ): Promise<LoadedFile> {
   const { problems } = context;
-  const file: LoadedFile = {
-    absPath,
-    index: options.index,
-    shown: context.show(absPath),
-    value: null,
-    document: undefined,
-    sha256: "",
-    notFound: false,
-  };
+  const file = new LoadedFile(absPath, options.index, context.show(absPath), context.limits);
   const source = await readSourceFile(absPath, { maxBytes: context.limits.maxManifestBytes });
   if (!source.ok) {
     file.notFound = source.notFound;
@@ -197,21 +229,22 @@ async function loadFile(
 }
 
 /**
- * Checks every `file:` input (exists, regular, size) relative to its declaring file; returns
- * their absolute paths by record.
+ * Checks every `file:` input of one file (exists, regular, size) relative to that file; returns
+ * their absolute paths by index in its `inputs:`.
  */
 async function checkImageFiles(
-  records: readonly InputRecord[],
-  fileAt: (index: number) => LoadedFile,
+  file: LoadedFile,
+  inputs: readonly unknown[],
   context: LoadContext,
-): Promise<Map<InputRecord, string>> {
-  const images = new Map<InputRecord, string>();
-  for (const record of records) {
-    const file = isRecord(record.value) ? record.value.file : undefined;
-    if (typeof file === "string" && file !== "") {
-      images.set(record, resolve(dirname(fileAt(record.file).absPath), file));
+): Promise<Map<number, string>> {
+  const images = new Map<number, string>();
+  inputs.forEach((input, index) => {
+    const image = isRecord(input) ? input.file : undefined;
+    if (typeof image === "string" && image !== "") {
+      images.set(index, resolve(dirname(file.absPath), image));
     }
-  }
+  });
+  if (images.size === 0) return images;
   const entries = [...images];
   const checks = await mapWithConcurrency(entries, STAT_CONCURRENCY, ([, absPath]) =>
     checkImageFile(absPath, {
@@ -220,43 +253,62 @@ async function checkImageFiles(
     }),
   );
   checks.forEach((check, i) => {
-    const record = entries[i]?.[0];
-    if (!check.ok && record !== undefined) {
-      context.problems.at(fileAt(record.file), ["inputs", record.index, "file"], check.message);
+    const index = entries[i]?.[0];
+    if (!check.ok && index !== undefined) {
+      context.problems.at(file, ["inputs", index, "file"], check.message);
     }
   });
   return images;
 }
 
-function inputRecords(files: readonly LoadedFile[]): InputRecord[] {
-  const records: InputRecord[] = [];
-  for (const file of files) {
-    const inputs = isRecord(file.value) ? file.value.inputs : undefined;
-    if (!Array.isArray(inputs)) continue;
-    for (let index = 0; index < inputs.length; index++) {
-      records.push({ file: file.index, index, value: inputs[index] });
-    }
-  }
-  return records;
+/** What turning files' inputs into desired inputs shares across files. */
+interface InputResolver {
+  context: LoadContext;
+  normaliser: InputNormaliser;
+  /** Each distinct image file is hashed once; undefined: it vanished since it was checked. */
+  hashes: Map<string, FileHash>;
+  /** The desired inputs so far, in load order. */
+  inputs: DesiredInput[];
 }
 
-type FileHash = { sha256: string; size: number } | undefined;
-
-/** Hashes each distinct file once; a file that vanished since it was checked hashes to undefined. */
-async function hashFiles(absPaths: readonly string[]): Promise<Map<string, FileHash>> {
-  const distinct = [...new Set(absPaths)];
-  const hashes = await mapWithConcurrency(distinct, HASH_CONCURRENCY, (absPath) =>
+/** Normalises one file's (checked, problem-free) inputs, hashing the images they name. */
+async function resolveInputs(
+  file: LoadedFile,
+  inputs: readonly RawInput[],
+  images: ReadonlyMap<number, string>,
+  resolver: InputResolver,
+): Promise<void> {
+  const { context, hashes, normaliser } = resolver;
+  const unhashed = [...new Set(images.values())].filter((absPath) => !hashes.has(absPath));
+  const hashed = await mapWithConcurrency(unhashed, HASH_CONCURRENCY, (absPath) =>
     hashFile(absPath).catch(() => undefined),
   );
-  return new Map(distinct.map((absPath, i) => [absPath, hashes[i]]));
+  unhashed.forEach((absPath, i) => {
+    hashes.set(absPath, hashed[i]);
+  });
+  const positions =
+    file.document?.locateAll(inputs.map((_, index) => ({ path: ["inputs", index] }))) ?? [];
+  inputs.forEach((raw, index) => {
+    const absPath = images.get(index);
+    const image = imageOf(raw, absPath, hashes, normaliser);
+    if (image === undefined) {
+      const shown = context.show(absPath ?? "");
+      context.problems.at(file, ["inputs", index, "file"], `cannot read ${shown}`);
+      return;
+    }
+    const { line, column } = positions[index] ?? { line: 0, column: 0 };
+    const source = { file: file.shown, line, column };
+    resolver.inputs.push(normaliser.normalise(raw, { image, source }));
+  });
 }
 
 function imageOf(
   raw: RawInput,
   absPath: string | undefined,
-  hashes: Map<string, FileHash>,
+  hashes: ReadonlyMap<string, FileHash>,
+  normaliser: InputNormaliser,
 ): DesiredImage | undefined {
-  if (raw.url !== undefined) return { kind: "url", url: raw.url };
+  if (raw.url !== undefined) return normaliser.urlImage(raw.url);
   const hash = absPath === undefined ? undefined : hashes.get(absPath);
   if (absPath === undefined || hash === undefined || raw.file === undefined) return undefined;
   return { kind: "file", absPath, path: raw.file, sha256: hash.sha256, size: hash.size };

@@ -1,5 +1,5 @@
 /** Validated raw inputs → the resolved model the planner compares. Pure. */
-import type { JsonObject } from "../api/types.js";
+import type { JsonObject, JsonValue } from "../api/types.js";
 import { mergeConcepts, mergeMetadata } from "./defaults.js";
 import type { RawConcept, RawDefaults, RawInput } from "./raw.js";
 import type { DesiredConcept, DesiredImage, DesiredInput, SourceLocation } from "./types.js";
@@ -25,18 +25,99 @@ export function resolveDefaults(defaults: RawDefaults | undefined): ResolvedDefa
   };
 }
 
-/** One schema-valid input with defaults merged and shorthand expanded. */
+/** Distinct concepts shared at most: beyond this many the normaliser stops sharing new ones. */
+const MAX_SHARED_CONCEPTS = 100_000;
+
+/**
+ * Turns schema-valid inputs into desired inputs for one load, keeping the model small: a
+ * million inputs must fit in memory beside the live app's pages.
+ *
+ * - Equal concepts are one shared (read-only) object: most manifests draw their concepts from a
+ *   small vocabulary.
+ * - Strings the model keeps are detached from the YAML text they were read from. A parser's
+ *   substrings can be views into the whole file's text, so one kept URL would keep every byte of
+ *   a 26 MB file alive; copies keep only themselves.
+ */
+export class InputNormaliser {
+  private readonly defaults: ResolvedDefaults;
+  private readonly shared = [new Map<string, DesiredConcept>(), new Map<string, DesiredConcept>()];
+  private sharedCount = 0;
+
+  constructor(defaults: ResolvedDefaults) {
+    this.defaults = defaults;
+  }
+
+  /** One schema-valid input with defaults merged and shorthand expanded. */
+  normalise(
+    input: RawInput,
+    context: { image: DesiredImage; source: SourceLocation },
+  ): DesiredInput {
+    const { defaults } = this;
+    const own = (input.concepts ?? []).map((concept) => this.concept(concept));
+    const metadata = input.metadata ?? {};
+    detachStrings(metadata);
+    return {
+      id: detach(input.id),
+      image: context.image,
+      concepts: defaults.concepts.length === 0 ? own : mergeConcepts(defaults.concepts, own),
+      metadata: mergeMetadata(defaults.metadata, metadata),
+      allowDuplicateUrl: input.allow_duplicate_url ?? defaults.allowDuplicateUrl,
+      source: context.source,
+    };
+  }
+
+  /** A `url:` image, its URL detached from the text. */
+  urlImage(url: string): DesiredImage {
+    return { kind: "url", url: detach(url) };
+  }
+
+  private concept(raw: RawConcept): DesiredConcept {
+    const { id, value } = normaliseConcept(raw);
+    const shared = this.shared[value];
+    const known = shared?.get(id);
+    if (known !== undefined) return known;
+    const concept: DesiredConcept = { id: detach(id), value };
+    if (shared !== undefined && this.sharedCount < MAX_SHARED_CONCEPTS) {
+      shared.set(concept.id, concept);
+      this.sharedCount++;
+    }
+    return concept;
+  }
+}
+
+/** One schema-valid input with defaults merged and shorthand expanded (one-off; see {@link InputNormaliser}). */
 export function toDesiredInput(
   input: RawInput,
   context: { defaults: ResolvedDefaults; image: DesiredImage; source: SourceLocation },
 ): DesiredInput {
-  const { defaults } = context;
-  return {
-    id: input.id,
-    image: context.image,
-    concepts: mergeConcepts(defaults.concepts, (input.concepts ?? []).map(normaliseConcept)),
-    metadata: mergeMetadata(defaults.metadata, input.metadata ?? {}),
-    allowDuplicateUrl: input.allow_duplicate_url ?? defaults.allowDuplicateUrl,
-    source: context.source,
-  };
+  return new InputNormaliser(context.defaults).normalise(input, context);
+}
+
+/**
+ * V8 keeps substrings of 13 characters or more as views into their parent string; shorter ones
+ * are copies already. A JSON round trip makes an exact, flat copy of any string.
+ */
+const VIEW_MIN_LENGTH = 13;
+
+function detach(text: string): string {
+  return text.length < VIEW_MIN_LENGTH ? text : (JSON.parse(JSON.stringify(text)) as string);
+}
+
+/** Detaches every long string value inside parsed metadata, in place (keys are copies already). */
+function detachStrings(value: JsonObject | JsonValue[]): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (typeof item === "string") {
+        if (item.length >= VIEW_MIN_LENGTH) value[i] = detach(item);
+      } else if (typeof item === "object" && item !== null) detachStrings(item);
+    }
+    return;
+  }
+  for (const key in value) {
+    const item = value[key];
+    if (typeof item === "string") {
+      if (item.length >= VIEW_MIN_LENGTH) value[key] = detach(item);
+    } else if (typeof item === "object" && item !== null) detachStrings(item);
+  }
 }

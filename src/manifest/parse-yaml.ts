@@ -47,10 +47,11 @@ export type ParseYamlResult =
   | { ok: false; position: Position; message: string };
 
 /**
- * The first pass indexes the root, its collections and their items' fields: `inputs[i].id`
- * and every input's own position, without indexing what lies inside the inputs.
+ * The first pass indexes the root and its collections: every input's own position, without
+ * indexing what lies inside the inputs. Positions inside an input (only problems need them)
+ * cost a second parse, once per batch of problems.
  */
-const SHALLOW_DEPTH = 3;
+const SHALLOW_DEPTH = 2;
 
 export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
   const lines = new LineIndex(text);
@@ -62,7 +63,8 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
   }
   const scan = scanEvents(text, events, {
     maxAliasCount: limits.maxAliasCount,
-    want: (path) => path.length < SHALLOW_DEPTH,
+    want: () => true,
+    maxDepth: SHALLOW_DEPTH - 1,
   });
   if (scan.documents > 1) {
     return {

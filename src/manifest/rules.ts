@@ -12,20 +12,18 @@ import { isRecord } from "./doc-path.js";
 /** The reserved metadata key that carries ownership (contract §4). */
 export const RESERVED_METADATA_KEY = "_dataset";
 
-/** One element of some file's `inputs:`. */
-export interface InputRecord {
-  /** Index of the declaring file in load order (0: the root manifest). */
+/** A place in the manifest: a file (by index in load order; 0 is the root) and a path in it. */
+export interface RulePlace {
   file: number;
-  /** Index in that file's `inputs`. */
-  index: number;
-  value: unknown;
+  path: DocPath;
 }
 
 /** A rule violation, still to be given a file position. */
-export interface RuleIssue {
-  file: number;
-  path: DocPath;
-  message: string;
+export interface RuleIssue extends RulePlace {
+  /** The message, or one naming `elsewhere` (given as `file:line:col`). */
+  message: string | ((elsewhere: string) => string);
+  /** The other place a duplicate names. */
+  elsewhere?: RulePlace;
   /** Point at the mapping key rather than its value. */
   key?: boolean;
 }
@@ -35,81 +33,140 @@ export interface RuleContext {
   defaults: unknown;
   /** The schema's URL pattern: only URLs that pass it are parsed further. */
   urlPattern: RegExp;
-  /** `file:line:col` of a path in a file, to name the other place of a duplicate. */
-  where(file: number, path: DocPath): string;
 }
 
-export function checkRules(records: readonly InputRecord[], context: RuleContext): RuleIssue[] {
-  const issues: RuleIssue[] = [];
-  const defaults = isRecord(context.defaults) ? context.defaults : {};
-  checkConcepts(defaults.concepts, { file: 0, path: ["defaults", "concepts"] }, issues);
-  checkMetadata(defaults.metadata, { file: 0, path: ["defaults", "metadata"] }, issues);
+/**
+ * The rules, fed one file's `inputs:` at a time (in load order) so that a file's parsed values
+ * can be dropped once it is checked: across files it keeps only each id's and URL's first
+ * declaration, as numbers. Call {@link finish} once, after the last file.
+ */
+export class InputRules {
+  private readonly context: RuleContext;
+  private readonly defaultAllows: boolean;
+  /** Every input checked so far gets an ordinal; these map it back to its file and index. */
+  private readonly ordinalFiles: number[] = [];
+  private readonly ordinalStarts: number[] = [];
+  private next = 0;
+  private readonly firstById = new Map<string, number>();
+  private readonly firstByUrl = new Map<string, number>();
+  /** By ordinal, for URLs that turn out to be shared: the input's id and own allow flag. */
+  private readonly ids: (string | null)[] = [];
+  private readonly allows: (boolean | null)[] = [];
+  /** Only URLs declared more than once get a list: most are unique. */
+  private readonly sharedUrls = new Map<string, number[]>();
+  private finished = false;
 
-  const firstById = new Map<string, InputRecord>();
-  const firstByUrl = new Map<string, InputRecord>();
-  // Only URLs declared more than once get a list: most are unique.
-  const sharedUrls = new Map<string, InputRecord[]>();
-  for (const record of records) {
-    if (!isRecord(record.value)) continue;
-    const { id, url, concepts, metadata } = record.value;
-    const at = (...rest: (string | number)[]): DocPath => ["inputs", record.index, ...rest];
-    let duplicateId = false;
-    if (typeof id === "string") {
-      const first = firstById.get(id);
-      if (first === undefined) firstById.set(id, record);
-      else {
-        duplicateId = true;
-        const there = context.where(first.file, ["inputs", first.index, "id"]);
+  constructor(context: RuleContext) {
+    this.context = context;
+    const defaults = isRecord(context.defaults) ? context.defaults : {};
+    this.defaultAllows = defaults.allow_duplicate_url === true;
+  }
+
+  /** Problems of the root's `defaults:` itself. */
+  checkDefaults(): RuleIssue[] {
+    const issues: RuleIssue[] = [];
+    const defaults = isRecord(this.context.defaults) ? this.context.defaults : {};
+    checkConcepts(defaults.concepts, { file: 0, path: ["defaults", "concepts"] }, issues);
+    checkMetadata(defaults.metadata, { file: 0, path: ["defaults", "metadata"] }, issues);
+    return issues;
+  }
+
+  /** Checks one file's `inputs:` as written (possibly malformed: the schema reports that). */
+  checkFile(file: number, inputs: readonly unknown[]): RuleIssue[] {
+    if (this.finished) throw new Error("checkFile() called after finish()");
+    const issues: RuleIssue[] = [];
+    this.ordinalFiles.push(file);
+    this.ordinalStarts.push(this.next);
+    for (let index = 0; index < inputs.length; index++) {
+      const ordinal = this.next++;
+      const value = inputs[index];
+      if (!isRecord(value)) {
+        this.ids.push(null);
+        this.allows.push(null);
+        continue;
+      }
+      const { id, url, concepts, metadata, allow_duplicate_url: allows } = value;
+      // Dense by ordinal (one push per input), read only for URLs that turn out to be shared.
+      this.ids.push(typeof id === "string" ? id : null);
+      this.allows.push(typeof allows === "boolean" ? allows : null);
+      const at = (...rest: (string | number)[]): DocPath => ["inputs", index, ...rest];
+      let duplicateId = false;
+      if (typeof id === "string") {
+        const first = this.firstById.get(id);
+        if (first === undefined) this.firstById.set(id, ordinal);
+        else {
+          duplicateId = true;
+          issues.push({
+            file,
+            path: at("id"),
+            message: (there) => `duplicate input id "${id}" (also declared at ${there})`,
+            elsewhere: this.placeOf(first, "id"),
+          });
+        }
+      }
+      if (typeof url === "string" && this.context.urlPattern.test(url)) {
+        const problem = urlProblem(url);
+        if (problem !== undefined) issues.push({ file, path: at("url"), message: problem });
+        const first = this.firstByUrl.get(url);
+        if (first === undefined) this.firstByUrl.set(url, ordinal);
+        else if (!duplicateId) {
+          // A copy-pasted input is one mistake: its duplicate id says so, its URL need not.
+          const group = this.sharedUrls.get(url);
+          if (group === undefined) this.sharedUrls.set(url, [first, ordinal]);
+          else group.push(ordinal);
+        }
+      }
+      // Paths are built only for values that may hold a problem: most inputs have none.
+      if (Array.isArray(concepts) && concepts.length > 1) {
+        checkConcepts(concepts, { file, path: at("concepts") }, issues);
+      }
+      if (isRecord(metadata) && !isCleanMetadata(metadata)) {
+        checkMetadata(metadata, { file, path: at("metadata") }, issues);
+      }
+    }
+    return issues;
+  }
+
+  /** The problems only the whole manifest shows: URLs shared without `allow_duplicate_url`. */
+  finish(): RuleIssue[] {
+    this.finished = true;
+    const issues: RuleIssue[] = [];
+    for (const group of this.sharedUrls.values()) {
+      for (const ordinal of group) {
+        if (this.allows[ordinal] ?? this.defaultAllows) continue;
+        const other = ordinal === group[0] ? group[1] : group[0];
+        if (other === undefined) continue;
+        const otherId = this.ids[other] ?? "?";
         issues.push({
-          file: record.file,
-          path: at("id"),
-          message: `duplicate input id "${id}" (also declared at ${there})`,
+          ...this.placeOf(ordinal, "url"),
+          message: (there) =>
+            `URL also used by input "${otherId}" at ${there}; set allow_duplicate_url: true on every input that shares it`,
+          elsewhere: this.placeOf(other, "url"),
         });
       }
     }
-    if (typeof url === "string" && context.urlPattern.test(url)) {
-      const problem = urlProblem(url);
-      if (problem !== undefined)
-        issues.push({ file: record.file, path: at("url"), message: problem });
-      const first = firstByUrl.get(url);
-      if (first === undefined) firstByUrl.set(url, record);
-      else if (!duplicateId) {
-        // A copy-pasted input is one mistake: its duplicate id says so, its URL need not.
-        const group = sharedUrls.get(url);
-        if (group === undefined) sharedUrls.set(url, [first, record]);
-        else group.push(record);
-      }
-    }
-    // Paths are built only for values that may hold a problem: most inputs have none.
-    if (Array.isArray(concepts) && concepts.length > 1) {
-      checkConcepts(concepts, { file: record.file, path: at("concepts") }, issues);
-    }
-    if (isRecord(metadata) && !isCleanMetadata(metadata)) {
-      checkMetadata(metadata, { file: record.file, path: at("metadata") }, issues);
-    }
+    return issues;
   }
 
-  const defaultAllows = defaults.allow_duplicate_url === true;
-  for (const group of sharedUrls.values()) {
-    for (const record of group) {
-      if (allowsDuplicateUrl(record.value, defaultAllows)) continue;
-      const other = record === group[0] ? group[1] : group[0];
-      if (other === undefined) continue;
-      const otherId = isRecord(other.value) ? String(other.value.id) : "?";
-      const there = context.where(other.file, ["inputs", other.index, "url"]);
-      issues.push({
-        file: record.file,
-        path: ["inputs", record.index, "url"],
-        message: `URL also used by input "${otherId}" at ${there}; set allow_duplicate_url: true on every input that shares it`,
-      });
+  private locateOrdinal(ordinal: number): { file: number; index: number } {
+    // The last file that starts at or before the ordinal (binary search: starts ascend).
+    let low = 0;
+    let high = this.ordinalStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.ordinalStarts[middle] ?? 0) <= ordinal) low = middle;
+      else high = middle - 1;
     }
+    return {
+      file: this.ordinalFiles[low] ?? 0,
+      index: ordinal - (this.ordinalStarts[low] ?? 0),
+    };
   }
-  return issues;
-}
 
-function allowsDuplicateUrl(input: unknown, defaultAllows: boolean): boolean {
-  const own = isRecord(input) ? input.allow_duplicate_url : undefined;
-  return typeof own === "boolean" ? own : defaultAllows;
+  private placeOf(ordinal: number, field: string): RulePlace {
+    const { file, index } = this.locateOrdinal(ordinal);
+    return { file, path: ["inputs", index, field] };
+  }
 }
 
 function urlProblem(url: string): string | undefined {

@@ -1,5 +1,6 @@
 /** Reads one manifest or included file: size-capped, UTF-8, hashed. */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { formatBytes } from "./files.js";
 
@@ -30,13 +31,29 @@ export async function readSourceFile(
     return { ok: false, notFound: false, message: `cannot read file (${code ?? String(error)})` };
   }
   if (bytes.length > options.maxBytes) return tooLarge(bytes.length);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, notFound: false, message: "not valid UTF-8 text" };
-  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return { ok: false, notFound: false, message: "not valid UTF-8 text" };
   return { ok: true, text, sha256: createHash("sha256").update(bytes).digest("hex") };
+}
+
+/**
+ * The text of a file read before, read again at once (to locate a late problem in it);
+ * undefined when it can no longer be read as UTF-8.
+ */
+export function rereadSourceText(absPath: string): string | undefined {
+  try {
+    return decodeUtf8(readFileSync(absPath));
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 export function errorCode(error: unknown): string | undefined {

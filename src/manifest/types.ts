@@ -14,9 +14,10 @@ export interface ManifestProblem extends SourceLocation {
   message: string;
 }
 
+/** Read-only: equal concepts may be one object shared by many inputs. */
 export interface DesiredConcept {
-  id: string;
-  value: 0 | 1;
+  readonly id: string;
+  readonly value: 0 | 1;
 }
 
 export type DesiredImage =

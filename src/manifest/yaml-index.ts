@@ -55,6 +55,8 @@ export interface ScanOptions {
   maxAliasCount: number;
   /** Whether to index the collection at `path` (its parents are indexed). */
   want(path: DocPath): boolean;
+  /** Collections deeper than this are never indexed (cheaper than asking `want`). */
+  maxDepth?: number;
 }
 
 const DOCUMENT = Symbol("document");
@@ -83,11 +85,13 @@ export function scanEvents(
   const stack: (Frame | typeof DOCUMENT | typeof SKIPPED)[] = [];
   const top = () => stack[stack.length - 1];
   /** The path a new child of the innermost frame would have, or undefined when it is not indexed. */
+  const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
   const childPath = (): DocPath | undefined => {
     const parent = top();
     if (parent === DOCUMENT) return scan.documents === 1 ? [] : undefined;
     if (parent === undefined || parent === SKIPPED) return undefined;
     const { node, path } = parent;
+    if (path.length >= maxDepth) return undefined;
     if (node instanceof SeqIndex) return [...path, node.items.length];
     return [...path, node.keys[node.keys.length - 1] ?? ""];
   };

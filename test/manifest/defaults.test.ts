@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { mergeConcepts, mergeMetadata } from "../../src/manifest/defaults.js";
 import { loadManifest } from "../../src/manifest/load.js";
-import { normaliseConcept } from "../../src/manifest/normalise.js";
+import {
+  InputNormaliser,
+  normaliseConcept,
+  resolveDefaults,
+} from "../../src/manifest/normalise.js";
 import { manifestOf, useTempDirs } from "./helpers.js";
 
 const { tree } = useTempDirs();
@@ -127,5 +131,57 @@ describe("defaults through the loader", () => {
     expect(a?.metadata).toEqual({ dims: { unit: "px", w: 1 } });
     expect(b?.metadata).toEqual({ dims: { unit: "px", w: 1 } });
     expect(a?.metadata.dims).not.toBe(b?.metadata.dims);
+  });
+});
+
+describe("InputNormaliser", () => {
+  const source = { file: "dataset.yaml", line: 1, column: 1 };
+  const image = { kind: "url", url: "https://img.example.com/a.jpg" } as const;
+
+  it("keeps every value while sharing equal concepts between inputs", () => {
+    const normaliser = new InputNormaliser(
+      resolveDefaults({ concepts: ["catalog", { id: "reviewed", value: 0 }] }),
+    );
+    const longText = "a caption longer than thirteen characters, ünïcode included";
+    const a = normaliser.normalise(
+      {
+        id: "a",
+        url: image.url,
+        concepts: ["shoe", { id: "red", value: 0 }],
+        metadata: { caption: longText, nested: { list: [longText, 1, null] } },
+      },
+      { image, source },
+    );
+    const b = normaliser.normalise(
+      { id: "b", url: image.url, concepts: [{ id: "shoe" }] },
+      {
+        image,
+        source,
+      },
+    );
+    expect(a.concepts).toEqual([
+      { id: "shoe", value: 1 },
+      { id: "red", value: 0 },
+      { id: "catalog", value: 1 },
+      { id: "reviewed", value: 0 },
+    ]);
+    expect(a.metadata).toEqual({ caption: longText, nested: { list: [longText, 1, null] } });
+    expect(b.concepts).toEqual([
+      { id: "shoe", value: 1 },
+      { id: "catalog", value: 1 },
+      { id: "reviewed", value: 0 },
+    ]);
+    // One object per distinct (id, value): a million inputs drawing on a small vocabulary.
+    expect(b.concepts[0]).toBe(a.concepts[0]);
+    expect(b.concepts[1]).toBe(a.concepts[2]);
+    // The same id with another value is another concept.
+    const c = normaliser.normalise(
+      { id: "c", url: image.url, concepts: [{ id: "shoe", value: 0 }] },
+      {
+        image,
+        source,
+      },
+    );
+    expect(c.concepts[0]).toEqual({ id: "shoe", value: 0 });
   });
 });

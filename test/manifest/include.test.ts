@@ -118,6 +118,22 @@ describe("include", () => {
     ]);
   });
 
+  it("locates problems in files already processed when a later file reveals them", async () => {
+    // Each file's parse is dropped once its inputs are resolved; the shared URL is only known
+    // to be a problem at the end, in all three files.
+    const url = (n: string) => `  - id: ${n}\n    url: https://img.example.com/shared.jpg\n`;
+    const dir = await tree({
+      "dataset.yaml": ROOT(["parts/*.yaml"], `inputs:\n${url("first")}`),
+      "parts/a.yaml": `inputs:\n  - id: a0\n    url: https://img.example.com/a0.jpg\n${url("second")}`,
+      "parts/b.yaml": `# b\ninputs:\n${url("third")}`,
+    });
+    expect(problemLines(await loadManifest("dataset.yaml", { cwd: dir }))).toEqual([
+      'dataset.yaml:7:10: inputs[0].url: URL also used by input "second" at parts/a.yaml:5:10; set allow_duplicate_url: true on every input that shares it',
+      'parts/a.yaml:5:10: inputs[1].url: URL also used by input "first" at dataset.yaml:7:10; set allow_duplicate_url: true on every input that shares it',
+      'parts/b.yaml:4:10: inputs[0].url: URL also used by input "first" at dataset.yaml:7:10; set allow_duplicate_url: true on every input that shares it',
+    ]);
+  });
+
   it("names files relative to the working directory, and absolute when the manifest path is", async () => {
     const dir = await tree({
       "project/dataset.yaml": ROOT(["inputs/bad.yaml"]),

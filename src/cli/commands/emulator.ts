@@ -3,7 +3,7 @@
  * SIGINT or SIGTERM.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { type EmulatorOptions, startEmulator } from "../../emulator/index.js";
+import type { EmulatorOptions, startEmulator } from "../../emulator/index.js";
 import { parseAppRef } from "../../emulator/options.js";
 import { UserError } from "../errors.js";
 import { type CliIO, processIO } from "../io.js";
@@ -135,6 +135,8 @@ export function emulatorCommand(io: CliIO = processIO()): Command {
       const options = emulatorOptionsFromFlags(flags);
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
+        // Loaded on use: the server and its SQLite binding cost start-up time other commands skip.
+        const { startEmulator } = await import("../../emulator/index.js");
         emulator = await startEmulator(options);
       } catch (error) {
         const message = (error as Error).message;

@@ -81,7 +81,7 @@ class LoadedFile implements IncludingFile, ProblemFile {
   get document(): YamlDocument | undefined {
     if (this.released && this.parsed === undefined) {
       this.released = false;
-      const text = rereadSourceText(this.absPath);
+      const text = rereadSourceText(this.absPath, { maxBytes: this.limits.maxManifestBytes });
       const parsed = text === undefined ? undefined : parseYaml(text, this.limits);
       this.parsed = parsed?.ok ? parsed.document : undefined;
     }
@@ -159,18 +159,23 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   report(rules.checkDefaults());
   const resolver: InputResolver = {
     context,
-    normaliser: new InputNormaliser(resolveDefaults(defaults as RawDefaults | undefined)),
+    // Built on first use: only then are the root's defaults known to be schema-valid.
+    normaliser: undefined,
+    defaults: defaults as RawDefaults | undefined,
     hashes: new Map(),
     inputs: [],
+    unreadable: 0,
   };
   const absorb = async (file: LoadedFile): Promise<void> => {
     const inputs =
       isRecord(file.value) && Array.isArray(file.value.inputs) ? file.value.inputs : [];
     report(rules.checkFile(file.index, inputs));
     const images = await checkImageFiles(file, inputs, context);
-    // Once anything is wrong the load fails: the rest of the files are only checked.
-    if (problems.size === 0) await resolveInputs(file, inputs as RawInput[], images, resolver);
-    if (problems.size === 0) file.release();
+    // Once a check fails the load fails: the rest of the files are only checked. Images that
+    // vanished before they were hashed do not stop the others from being hashed (and reported).
+    const checked = problems.size === resolver.unreadable;
+    if (checked) await resolveInputs(file, inputs as RawInput[], images, resolver);
+    if (checked) file.release();
   };
 
   await absorb(root);
@@ -264,11 +269,15 @@ async function checkImageFiles(
 /** What turning files' inputs into desired inputs shares across files. */
 interface InputResolver {
   context: LoadContext;
-  normaliser: InputNormaliser;
+  normaliser: InputNormaliser | undefined;
+  /** The root's `defaults:` as written. */
+  defaults: RawDefaults | undefined;
   /** Each distinct image file is hashed once; undefined: it vanished since it was checked. */
   hashes: Map<string, FileHash>;
   /** The desired inputs so far, in load order. */
   inputs: DesiredInput[];
+  /** Images that could not be read when hashed ("cannot read" problems). */
+  unreadable: number;
 }
 
 /** Normalises one file's (checked, problem-free) inputs, hashing the images they name. */
@@ -278,7 +287,9 @@ async function resolveInputs(
   images: ReadonlyMap<number, string>,
   resolver: InputResolver,
 ): Promise<void> {
-  const { context, hashes, normaliser } = resolver;
+  const { context, hashes } = resolver;
+  resolver.normaliser ??= new InputNormaliser(resolveDefaults(resolver.defaults));
+  const normaliser = resolver.normaliser;
   const unhashed = [...new Set(images.values())].filter((absPath) => !hashes.has(absPath));
   const hashed = await mapWithConcurrency(unhashed, HASH_CONCURRENCY, (absPath) =>
     hashFile(absPath).catch(() => undefined),
@@ -294,6 +305,7 @@ async function resolveInputs(
     if (image === undefined) {
       const shown = context.show(absPath ?? "");
       context.problems.at(file, ["inputs", index, "file"], `cannot read ${shown}`);
+      resolver.unreadable++;
       return;
     }
     const { line, column } = positions[index] ?? { line: 0, column: 0 };

@@ -49,7 +49,7 @@ export class InputRules {
   private next = 0;
   private readonly firstById = new Map<string, number>();
   private readonly firstByUrl = new Map<string, number>();
-  /** By ordinal, for URLs that turn out to be shared: the input's id and own allow flag. */
+  /** By ordinal, for URLs that turn out to be shared: the input's id (as shown) and own allow flag. */
   private readonly ids: (string | null)[] = [];
   private readonly allows: (boolean | null)[] = [];
   /** Only URLs declared more than once get a list: most are unique. */
@@ -87,7 +87,7 @@ export class InputRules {
       }
       const { id, url, concepts, metadata, allow_duplicate_url: allows } = value;
       // Dense by ordinal (one push per input), read only for URLs that turn out to be shared.
-      this.ids.push(typeof id === "string" ? id : null);
+      this.ids.push(id === undefined ? null : String(id));
       this.allows.push(typeof allows === "boolean" ? allows : null);
       const at = (...rest: (string | number)[]): DocPath => ["inputs", index, ...rest];
       let duplicateId = false;

@@ -1,6 +1,6 @@
 /** Reads one manifest or included file: size-capped, UTF-8, hashed. */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { formatBytes } from "./files.js";
 
@@ -38,10 +38,14 @@ export async function readSourceFile(
 
 /**
  * The text of a file read before, read again at once (to locate a late problem in it);
- * undefined when it can no longer be read as UTF-8.
+ * undefined when it can no longer be read as UTF-8 within `maxBytes`.
  */
-export function rereadSourceText(absPath: string): string | undefined {
+export function rereadSourceText(
+  absPath: string,
+  options: { maxBytes: number },
+): string | undefined {
   try {
+    if (statSync(absPath).size > options.maxBytes) return undefined;
     return decodeUtf8(readFileSync(absPath));
   } catch {
     return undefined;

@@ -134,6 +134,27 @@ describe("include", () => {
     ]);
   });
 
+  it("reports malformed defaults as problems, whatever the files after the root hold", async () => {
+    const dir = await tree({
+      "dataset.yaml": `version: 1\nname: inc\ndefaults:\n  concepts: cat\ninclude: [a.yaml]\n${INPUTS("r")}`,
+      "a.yaml": INPUTS("a"),
+    });
+    expect(problemLines(await loadManifest("dataset.yaml", { cwd: dir }))).toEqual([
+      'dataset.yaml:4:13: defaults.concepts: must be a list, got "cat"',
+    ]);
+  });
+
+  it("names a shared URL's other input by its id as written, even when the id is malformed", async () => {
+    const dir = await tree({
+      "dataset.yaml": `version: 1\nname: inc\ninclude: [a.yaml]\ninputs:\n  - id: 7\n    url: https://img.example.com/s.jpg\n`,
+      "a.yaml": "inputs:\n  - id: a\n    url: https://img.example.com/s.jpg\n",
+    });
+    const lines = problemLines(await loadManifest("dataset.yaml", { cwd: dir }));
+    expect(lines).toContain(
+      'a.yaml:3:10: inputs[0].url: URL also used by input "7" at dataset.yaml:6:10; set allow_duplicate_url: true on every input that shares it',
+    );
+  });
+
   it("names files relative to the working directory, and absolute when the manifest path is", async () => {
     const dir = await tree({
       "project/dataset.yaml": ROOT(["inputs/bad.yaml"]),

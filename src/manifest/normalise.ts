@@ -85,14 +85,6 @@ export class InputNormaliser {
   }
 }
 
-/** One schema-valid input with defaults merged and shorthand expanded (one-off; see {@link InputNormaliser}). */
-export function toDesiredInput(
-  input: RawInput,
-  context: { defaults: ResolvedDefaults; image: DesiredImage; source: SourceLocation },
-): DesiredInput {
-  return new InputNormaliser(context.defaults).normalise(input, context);
-}
-
 /**
  * V8 keeps substrings of 13 characters or more as views into their parent string; shorter ones
  * are copies already. A JSON round trip makes an exact, flat copy of any string.

@@ -7,30 +7,15 @@
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { BIN, cleanEnv } from "../helpers/cli.js";
-import {
-  type EmulatorProcess,
-  EXAMPLES,
-  editFile,
-  startEmulatorProcess,
-  tempDirs,
-} from "./helpers.js";
+import { EXAMPLES, editFile, useEmulatorProcess } from "./helpers.js";
 
 const USER = "e2e-user";
 const PAT = "e2e-actions-token";
 
-const dirs = tempDirs("actions");
-let emulator: EmulatorProcess;
-
-beforeAll(async () => {
-  emulator = await startEmulatorProcess({ dir: dirs.make(), pat: PAT });
-});
-afterAll(async () => {
-  await emulator?.stop();
-  dirs.cleanup();
-});
+const { dirs, emulator } = useEmulatorProcess({ prefix: "actions", pat: PAT, userId: USER });
 
 // biome-ignore lint/suspicious/noExplicitAny: workflow YAML is checked field by field below
 type Workflow = any;
@@ -221,7 +206,7 @@ function runStep(
   for (const [key, value] of Object.entries(workflow.env as Record<string, string>)) {
     env[key] = filled[value] ?? value;
   }
-  env.CLARIFAI_API_BASE = emulator.url;
+  env.CLARIFAI_API_BASE = emulator().url;
   env.GITHUB_STEP_SUMMARY = join(options.cwd, "step-summary.md");
   const local = script.replaceAll("npx dataset", `node "${BIN}"`);
   return new Promise((resolve, reject) => {

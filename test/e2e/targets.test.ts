@@ -6,24 +6,15 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CliResult, runCli } from "../helpers/cli.js";
-import { type EmulatorProcess, liveInputs, startEmulatorProcess, tempDirs } from "./helpers.js";
+import { liveInputs, useEmulatorProcess } from "./helpers.js";
 
 const USER = "e2e-user";
 const PAT = "e2e-targets-right-token";
 const WRONG = "wrong-token-0123456789abcdef";
 
-const dirs = tempDirs("targets");
-let emulator: EmulatorProcess;
-
-beforeAll(async () => {
-  emulator = await startEmulatorProcess({ dir: dirs.make(), pat: PAT });
-});
-afterAll(async () => {
-  await emulator?.stop();
-  dirs.cleanup();
-});
+const { dirs, emulator } = useEmulatorProcess({ prefix: "targets", pat: PAT, userId: USER });
 
 /** A loopback port that nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -48,7 +39,7 @@ function expectOneClearError(r: CliResult, pattern: RegExp): void {
 describe("mistakes about the target", () => {
   it("a real API base without a token: says a PAT is needed and how to give one", async () => {
     const cwd = dirs.catalog();
-    const flags = ["--api-base", emulator.url, "--user-id", USER, "--app-id", "no-pat"];
+    const flags = ["--api-base", emulator().url, "--user-id", USER, "--app-id", "no-pat"];
     const runs = [
       ["plan", "dataset.yaml"],
       ["apply", "dataset.yaml", "--yes"],
@@ -63,7 +54,7 @@ describe("mistakes about the target", () => {
   it("a wrong token: one clear error naming the token as the problem, exit 1, the token never printed", async () => {
     const cwd = dirs.catalog();
     const env = {
-      CLARIFAI_API_BASE: emulator.url,
+      CLARIFAI_API_BASE: emulator().url,
       CLARIFAI_USER_ID: USER,
       CLARIFAI_APP_ID: "wrong-token",
     };
@@ -75,7 +66,7 @@ describe("mistakes about the target", () => {
       expect(r.stdout + r.stderr).not.toContain(WRONG);
       expect(r.stdout).toBe("");
     }
-    expect(await liveInputs(emulator, USER, "wrong-token")).toEqual([]);
+    expect(await liveInputs(emulator(), USER, "wrong-token")).toEqual([]);
   });
 
   it("an unreachable API base: one clear error naming the address, exit 1", async () => {
@@ -99,7 +90,7 @@ describe("mistakes about the target", () => {
     const r = await runCli(["plan", "dataset.yaml", "--format", "json", "--out", "plan.json"], {
       cwd,
       env: {
-        CLARIFAI_API_BASE: emulator.url,
+        CLARIFAI_API_BASE: emulator().url,
         CLARIFAI_PAT: PAT,
         CLARIFAI_USER_ID: USER,
         CLARIFAI_APP_ID: "quiet",

@@ -137,6 +137,10 @@ export const ApiLimits = {
   listPerPageMax: 1000,
   streamPerPageDefault: 20,
   streamPerPageMax: 1000,
-  maxImageBytes: 20 * 1024 * 1024,
+  /**
+   * An image must be smaller than this: the API documents "<20 MB each" (decimal), so a file of
+   * exactly 20,000,000 bytes is refused. The one number for README, schema, loader and emulator.
+   */
+  maxImageBytes: 20_000_000,
   maxIdLength: 48,
 } as const;

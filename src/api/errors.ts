@@ -1,4 +1,4 @@
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import { statusCodeName } from "./status-names.js";
 import { StatusCode } from "./types.js";
 

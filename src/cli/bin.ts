@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from "commander";
-import { UserError } from "./errors.js";
+import { type Outcome, SUCCESS, UserError } from "../errors.js";
+import { exitCodeOf } from "./exit-codes.js";
 import { processIO } from "./io.js";
 import { buildProgram } from "./program.js";
 
@@ -10,11 +11,11 @@ import { buildProgram } from "./program.js";
  */
 async function main(): Promise<number> {
   const io = processIO();
-  const result = { code: 0 };
+  const result: { outcome: Outcome } = { outcome: SUCCESS };
   const debug = /(^|,)dataset(,|$)/.test(process.env.DEBUG ?? "");
   try {
     await buildProgram(io, result).parseAsync(process.argv);
-    return result.code;
+    return exitCodeOf(result.outcome);
   } catch (error) {
     return exitCodeFor(error, io.err, debug);
   }
@@ -29,7 +30,7 @@ function exitCodeFor(error: unknown, err: (text: string) => void, debug: boolean
     err(`error: ${error.message}`);
     if (error.hint !== undefined) err(`hint: ${error.hint}`);
     if (debug) err(error.stack ?? "");
-    return error.exitCode;
+    return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
   err(`internal error: ${message}`);

@@ -2,6 +2,9 @@
  * The one I/O host every command writes through: results to stdout, notices and progress to
  * stderr. Tests pass a capturing host; the bin entry passes the process's streams.
  */
+/** The signals that ask a command to stop. */
+export type StopSignal = "SIGINT" | "SIGTERM";
+
 export interface CliIO {
   /** Write a result line (or text) to stdout. */
   out(text: string): void;
@@ -22,8 +25,11 @@ export interface CliIO {
   /** Ask a yes/no question on the terminal (only called when stdin and stderr are TTYs). */
   confirm(question: string): Promise<boolean>;
   stdinIsTTY: boolean;
-  /** Register a handler for SIGINT; returns a function that unregisters it. */
-  onInterrupt(handler: () => void): () => void;
+  /**
+   * Register a handler for SIGINT (Ctrl-C) and SIGTERM (what CI sends when it cancels a job);
+   * returns a function that unregisters it. A second signal quits at once.
+   */
+  onInterrupt(handler: (signal: StopSignal) => void): () => void;
 }
 
 export function processIO(): CliIO {
@@ -60,16 +66,18 @@ export function processIO(): CliIO {
       }
     },
     onInterrupt: (handler) => {
-      let presses = 0;
-      const listener = () => {
-        presses++;
-        // A second Ctrl-C quits at once, as users expect; the first one lets work in flight finish.
-        if (presses > 1) process.exit(130);
-        handler();
+      let received = 0;
+      const listener = (signal: StopSignal) => {
+        received++;
+        // A second signal quits at once, as users expect; the first one lets work in flight finish.
+        if (received > 1) process.exit(signal === "SIGTERM" ? 143 : 130);
+        handler(signal);
       };
       process.on("SIGINT", listener);
+      process.on("SIGTERM", listener);
       return () => {
         process.off("SIGINT", listener);
+        process.off("SIGTERM", listener);
       };
     },
   };

@@ -1,6 +1,6 @@
+import { UserError } from "../errors.js";
 import { formatProblem, loadManifest } from "../manifest/load.js";
 import type { Manifest } from "../manifest/types.js";
-import { UserError } from "./errors.js";
 import type { CliIO } from "./io.js";
 
 /**

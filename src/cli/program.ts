@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { Outcome } from "../errors.js";
 import { emulatorCommand } from "./commands/emulator.js";
 import { parsePositiveInt, parsePositiveNumber } from "./duration.js";
-import { UserError } from "./errors.js";
 import type { CliIO } from "./io.js";
 
 function intArg(flag: string) {
@@ -44,11 +44,11 @@ function addTargetOptions(command: Command): Command {
 }
 
 /**
- * The command-line program. Each action stores its exit code in `result.code`; the bin entry
- * is the only place that exits. A command's module is imported when it runs, so start-up loads
+ * The command-line program. Each action stores its {@link Outcome} in `result.outcome`; the bin
+ * entry maps it to an exit code and is the only place that exits. A command's module is imported when it runs, so start-up loads
  * little more than commander (`validate` never loads undici, nor `plan` the emulator's SQLite).
  */
-export function buildProgram(io: CliIO, result: { code: number }): Command {
+export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
   const program = new Command("dataset")
     .description("Dataset-as-code for Clarifai apps: declare inputs in YAML, then plan and apply.")
     .version("0.1.0")
@@ -65,7 +65,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .argument("<manifest>", "path to the manifest, e.g. dataset.yaml")
     .action(async (manifest: string) => {
       const { runValidate } = await import("./commands/validate.js");
-      result.code = await runValidate(manifest, io);
+      result.outcome = await runValidate(manifest, io);
     });
 
   addTargetOptions(
@@ -83,7 +83,7 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option("--detailed-exitcode", "exit 2 when there are changes, 0 when there are none")
     .action(async (manifest: string, options) => {
       const { runPlan } = await import("./commands/plan.js");
-      result.code = await runPlan(manifest, options, io);
+      result.outcome = await runPlan(manifest, options, io);
     });
 
   addTargetOptions(
@@ -99,11 +99,9 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
     .option("--allow-mass-delete", "lift the mass-delete guard")
     .action(async (source: string, options) => {
       const { runApply } = await import("./commands/apply.js");
-      result.code = await runApply(source, options, io);
+      result.outcome = await runApply(source, options, io);
     });
 
-  program.addCommand(emulatorCommand());
+  program.addCommand(emulatorCommand(io));
   return program;
 }
-
-export { UserError };

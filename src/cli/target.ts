@@ -1,4 +1,4 @@
-import { UserError } from "./errors.js";
+import { UserError } from "../errors.js";
 
 /** The flags every command that talks to an app accepts (contract §2). */
 export interface TargetFlags {

@@ -1,4 +1,4 @@
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import type { Plan } from "./types.js";
 
 /** At most this many problems are listed; a file this broken is not worth a longer report. */

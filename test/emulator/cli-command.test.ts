@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { emulatorCommand, emulatorOptionsFromFlags } from "../../src/cli/commands/emulator.js";
-import { UserError } from "../../src/cli/errors.js";
 import { captureIO } from "../../src/cli/io.js";
+import { UserError } from "../../src/errors.js";
 
 function harness() {
-  let interrupt: (() => void) | undefined;
+  let interrupt: ((signal: "SIGINT" | "SIGTERM") => void) | undefined;
   const io = captureIO({
     onInterrupt: (handler) => {
       interrupt = handler;
@@ -16,7 +16,11 @@ function harness() {
   const command = emulatorCommand(io)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  return { io, command, interrupt: () => interrupt?.() };
+  return {
+    io,
+    command,
+    interrupt: (signal: "SIGINT" | "SIGTERM" = "SIGINT") => interrupt?.(signal),
+  };
 }
 
 async function listeningUrl(io: { stdout: string[] }): Promise<string> {
@@ -51,10 +55,10 @@ describe("dataset emulator", () => {
   });
 
   it("stops on SIGTERM", async () => {
-    const { io, command } = harness();
+    const { io, command, interrupt } = harness();
     const running = command.parseAsync(["--port", "0", "--db", ":memory:"], { from: "user" });
     await listeningUrl(io);
-    process.emit("SIGTERM");
+    interrupt("SIGTERM");
     await running;
     expect(io.stderr.join("\n")).toContain("SIGTERM");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors.js";
 import { parsePlanJson } from "../../src/plan/parse-plan.js";
 import { planInputs } from "../../src/plan/plan.js";
 import { renderPlanJson, renderPlanJsonChunks } from "../../src/plan/render-json.js";

@@ -5,13 +5,13 @@ import { checkMassDelete } from "../../apply/guard.js";
 import { lineProgress, type ProgressSink, ttyProgress } from "../../apply/progress.js";
 import { findStaleReasons } from "../../apply/stale.js";
 import type { ApplyReport } from "../../apply/types.js";
+import { FAILED, type Outcome, SUCCESS, UserError } from "../../errors.js";
 import { parsePlanJson, renderPlanText } from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
 import { computeLivePlan } from "../compute-plan.js";
 import { type Connection, connect, localApiBase } from "../connect.js";
 import { parseDuration } from "../duration.js";
-import { UserError } from "../errors.js";
-import type { CliIO } from "../io.js";
+import type { CliIO, StopSignal } from "../io.js";
 import { loadManifestOrFail } from "../load-manifest.js";
 import { clientNotices } from "../notices.js";
 import { selectTarget, type Target, type TargetFlags } from "../target.js";
@@ -30,12 +30,12 @@ const readBytes = (path: string) => readFile(path);
 /** A JavaScript string holds at most about 512 MB; plan files beyond that cannot be parsed. */
 const MAX_PLAN_FILE_BYTES = 500_000_000;
 
-/** `dataset apply <manifest | plan.json>`. Returns the exit code (130 when interrupted). */
+/** `dataset apply <manifest | plan.json>`. Returns how it ended (interrupted: what was done is printed). */
 export async function runApply(
   source: string,
   options: ApplyCommandOptions,
   io: CliIO,
-): Promise<number> {
+): Promise<Outcome> {
   const waitTimeoutMs = parseDuration(options.waitTimeout ?? "10m", "--wait-timeout");
   const concurrency = options.concurrency ?? 4;
   const savedPlan = source.endsWith(".json") ? await readSavedPlan(source, io) : undefined;
@@ -103,7 +103,7 @@ export async function runApply(
     }
 
     io.out(renderPlanText(plan, { color: io.colorOut, maxRps: connection.maxRps }));
-    if (plan.changes.length === 0) return 0;
+    if (plan.changes.length === 0) return SUCCESS;
 
     const guard = checkMassDelete(plan, owned);
     if (guard.refused && options.allowMassDelete !== true) {
@@ -129,13 +129,15 @@ export async function runApply(
       const ok = await io.confirm("Apply these changes? Only 'yes' will be accepted:");
       if (!ok) {
         io.err("Apply cancelled; nothing was changed.");
-        return 1;
+        return FAILED;
       }
     }
 
     const controller = new AbortController();
-    const stopListening = io.onInterrupt(() => {
+    let stoppedBy: StopSignal = "SIGINT";
+    const stopListening = io.onInterrupt((signal) => {
       if (controller.signal.aborted) return;
+      stoppedBy = signal;
       controller.abort();
       io.err(
         "Interrupted: finishing the requests in flight, then stopping (Ctrl-C again quits at once).",
@@ -164,10 +166,10 @@ export async function runApply(
       stopListening();
     }
     printReport(report, io, { waitTimeoutMs, rerun: `dataset apply ${plan.manifest.path}` });
-    if (report.interrupted) return 130;
+    if (report.interrupted) return { kind: "interrupted", signal: stoppedBy };
     return report.failed.length > 0 || report.stillIndexing.length > 0 || report.notDone.length > 0
-      ? 1
-      : 0;
+      ? FAILED
+      : SUCCESS;
   } finally {
     await connection.close();
   }

@@ -5,8 +5,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { EmulatorOptions, startEmulator } from "../../emulator/index.js";
 import { parseAppRef } from "../../emulator/options.js";
-import { UserError } from "../errors.js";
-import { type CliIO, processIO } from "../io.js";
+import { UserError } from "../../errors.js";
+import type { CliIO, StopSignal } from "../io.js";
 
 function numberOption(flag: string, check: (n: number) => boolean, what: string) {
   return (value: string): number => {
@@ -51,21 +51,18 @@ export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions 
     try {
       options.app = parseAppRef(flags.app);
     } catch (error) {
-      throw new UserError("EMULATOR_OPTION", `--app: ${(error as Error).message}`);
+      throw new UserError("bad-flag", `--app: ${(error as Error).message}`);
     }
   }
   if (flags.failUrl !== undefined) {
     try {
       options.failUrl = new RegExp(flags.failUrl);
     } catch (error) {
-      throw new UserError("EMULATOR_OPTION", `--fail-url: ${(error as Error).message}`);
+      throw new UserError("bad-flag", `--fail-url: ${(error as Error).message}`);
     }
   }
   if (flags.faultRate !== undefined && flags.faultRate > 1) {
-    throw new UserError(
-      "EMULATOR_OPTION",
-      `--fault-rate must be between 0 and 1, got ${flags.faultRate}`,
-    );
+    throw new UserError("bad-flag", `--fault-rate must be between 0 and 1, got ${flags.faultRate}`);
   }
   for (const key of [
     "indexDelayMs",
@@ -81,21 +78,17 @@ export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions 
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
-function untilStopped(io: CliIO): Promise<string> {
+function untilStopped(io: CliIO): Promise<StopSignal> {
   return new Promise((resolve) => {
-    const onTerm = () => finish("SIGTERM");
-    const offInterrupt = io.onInterrupt(() => finish("SIGINT"));
-    process.once("SIGTERM", onTerm);
-    function finish(signal: string) {
-      offInterrupt();
-      process.off("SIGTERM", onTerm);
+    const off = io.onInterrupt((signal) => {
+      off();
       resolve(signal);
-    }
+    });
   });
 }
 
 /** The `emulator` command; its action runs until SIGINT/SIGTERM, then closes the server. */
-export function emulatorCommand(io: CliIO = processIO()): Command {
+export function emulatorCommand(io: CliIO): Command {
   return new Command("emulator")
     .description("run the local Clarifai-compatible inputs API (SQLite-backed)")
     .option("--port <n>", "TCP port (0 = any free port)", nonNegativeInt("--port"), 8080)
@@ -142,7 +135,7 @@ export function emulatorCommand(io: CliIO = processIO()): Command {
         const message = (error as Error).message;
         const hint =
           (error as { code?: string }).code === "EADDRINUSE" ? "choose another --port" : undefined;
-        throw new UserError("EMULATOR_START", `cannot start the emulator: ${message}`, {
+        throw new UserError("emulator-start", `cannot start the emulator: ${message}`, {
           cause: error,
           ...(hint ? { hint } : {}),
         });

@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
+import { DIFFERS, type Outcome, SUCCESS, UserError } from "../../errors.js";
 import { renderPlanJsonChunks, renderPlanMarkdown, renderPlanText } from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
 import { computeLivePlan } from "../compute-plan.js";
 import { connect } from "../connect.js";
-import { UserError } from "../errors.js";
 import type { CliIO } from "../io.js";
 import { loadManifestOrFail } from "../load-manifest.js";
 import { selectTarget, type TargetFlags } from "../target.js";
@@ -30,12 +30,12 @@ export function hasChanges(plan: Plan): boolean {
   return plan.changes.length > 0;
 }
 
-/** `dataset plan <manifest>`: read the live app, diff, print. Returns the exit code. */
+/** `dataset plan <manifest>`: read the live app, diff, print. `--detailed-exitcode` turns changes into the `differs` outcome. */
 export async function runPlan(
   manifestPath: string,
   options: PlanCommandOptions,
   io: CliIO,
-): Promise<number> {
+): Promise<Outcome> {
   const format = parseFormat(options.format);
   const manifest = await loadManifestOrFail(manifestPath, io);
   const target = selectTarget({
@@ -66,5 +66,5 @@ export async function runPlan(
     await writeFileAtomic(resolve(io.cwd, options.out), renderPlanJsonChunks(plan));
     io.err(`Saved the plan to ${options.out}; apply exactly it with: dataset apply ${options.out}`);
   }
-  return options.detailedExitcode === true && hasChanges(plan) ? 2 : 0;
+  return options.detailedExitcode === true && hasChanges(plan) ? DIFFERS : SUCCESS;
 }

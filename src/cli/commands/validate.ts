@@ -1,26 +1,27 @@
+import { FAILED, type Outcome, SUCCESS } from "../../errors.js";
 import { formatProblem, loadManifest } from "../../manifest/load.js";
 import type { CliIO } from "../io.js";
 
 /**
  * `dataset validate <manifest>`: offline schema and semantic checks. Prints
- * `valid: N inputs (M files)` and returns 0, or every problem on stderr and returns 1.
+ * `valid: N inputs (M files)`, or every problem on stderr and fails.
  */
-export async function runValidate(manifestPath: string, io: CliIO): Promise<number> {
+export async function runValidate(manifestPath: string, io: CliIO): Promise<Outcome> {
   const result = await loadManifest(manifestPath, { cwd: io.cwd });
   if (result.ok) {
     const { inputs, files } = result.manifest;
     io.out(`valid: ${plural(inputs.length, "input")} (${plural(files.length, "file")})`);
-    return 0;
+    return SUCCESS;
   }
   if (result.notFound) {
     io.err(
       `error: manifest not found: ${manifestPath} (run from the directory that holds it, or pass its path)`,
     );
-    return 1;
+    return FAILED;
   }
   for (const problem of result.problems) io.err(formatProblem(problem));
   io.err(`${plural(result.problems.length, "error")} in ${manifestPath}`);
-  return 1;
+  return FAILED;
 }
 
 function plural(count: number, noun: string): string {

@@ -58,6 +58,8 @@ export interface ExportOptions {
   /** The export's time, for the header comment. */
   now: Date;
   signal?: AbortSignal | undefined;
+  /** Inputs per YAML part file; default {@link INPUTS_PER_PART}. */
+  inputsPerPart?: number;
   /** Called after each page with the number of live inputs read so far. */
   onPage?: (read: number) => void;
 }
@@ -290,7 +292,8 @@ async function writeManifest(
     return [options.out, paths.jsonl];
   }
 
-  if (result.inputs <= INPUTS_PER_PART) {
+  const perPart = options.inputsPerPart ?? INPUTS_PER_PART;
+  if (result.inputs <= perPart) {
     const fix = relativeTo(options.out);
     await writeLines(
       options.out,
@@ -301,13 +304,13 @@ async function writeManifest(
     return [options.out];
   }
 
-  const parts = Math.ceil(result.inputs / INPUTS_PER_PART);
+  const parts = Math.ceil(result.inputs / perPart);
   const partPaths = Array.from({ length: parts }, (_, i) => paths.part(i + 1));
   const include = partPaths.map((p) => relative(paths.dir, p).replaceAll("\\", "/"));
   const iterator = entries[Symbol.asyncIterator]();
   for (const [i, partPath] of partPaths.entries()) {
     const fix = relativeTo(partPath);
-    const slice = take(iterator, INPUTS_PER_PART);
+    const slice = take(iterator, perPart);
     await writeLines(
       partPath,
       renderPartHead(header, { index: i + 1, of: parts }),
@@ -328,15 +331,19 @@ function headerNotes(result: ExportResult): string[] {
   const notes: string[] = [];
   if (result.bytesLeftOut.count > 0) {
     notes.push(
-      `${result.bytesLeftOut.count} inputs uploaded as bytes are not declared (export with --download DIR to declare them as files).`,
+      `${inputs(result.bytesLeftOut.count)} uploaded as bytes not declared (export with --download DIR to declare them as files).`,
     );
   }
   if (result.downloadFailed.count > 0) {
     notes.push(
-      `${result.downloadFailed.count} inputs uploaded as bytes could not be downloaded and are not declared.`,
+      `${inputs(result.downloadFailed.count)} uploaded as bytes not declared: their images could not be downloaded.`,
     );
   }
   return notes;
+}
+
+function inputs(n: number): string {
+  return `${n} ${n === 1 ? "input" : "inputs"}`;
 }
 
 /** The spooled entries, with `allow_duplicate_url` added where the app holds the URL twice. */

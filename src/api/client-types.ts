@@ -9,8 +9,15 @@ import type { ApiInput, InputCounts, MultiInputResponse, PatchAction } from "./t
  * FAILURE that carries per-input statuses, so the caller can split results per id.
  */
 export interface InputsApi {
-  /** Pages of StreamInputs, oldest first, using `last_id`, at the largest page size allowed. */
-  streamInputs(options?: { perPage?: number; signal?: AbortSignal }): AsyncIterable<ApiInput[]>;
+  /**
+   * Pages of StreamInputs using `last_id`, at the largest page size allowed: oldest first, or
+   * by id with `orderById` (a stable order that needs no snapshot of the app).
+   */
+  streamInputs(options?: {
+    perPage?: number;
+    orderById?: boolean;
+    signal?: AbortSignal;
+  }): AsyncIterable<ApiInput[]>;
   postInputs(inputs: ApiInput[], options?: { signal?: AbortSignal }): Promise<MultiInputResponse>;
   patchInputs(
     inputs: ApiInput[],
@@ -24,4 +31,10 @@ export interface InputsApi {
   /** ListInputs filtered by `ids` (≤128 per call is what callers send); unknown ids are absent. */
   listInputsByIds(ids: string[], options?: { signal?: AbortSignal }): Promise<ApiInput[]>;
   getInputCount(options?: { signal?: AbortSignal }): Promise<InputCounts>;
+  /**
+   * The bytes of an image the API hosts (a byte upload's `data.image.url` or hosted URL), fetched
+   * with the token. Refuses (throws `HostedImageRefused`) a URL outside the API's own host or its
+   * sibling hosts (`data.clarifai.com` beside `api.clarifai.com`), so the token never leaves them.
+   */
+  downloadHostedImage(url: string, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
 }

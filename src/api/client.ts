@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher, request } from "undici";
 import type { InputsApi } from "./client-types.js";
 import { ApiError, NetworkError } from "./errors.js";
+import { HostedImageError, HostedImageRefused, mayCarryToken } from "./hosted-image.js";
 import { describeNetworkFailure } from "./network-failure.js";
 import { RateLimiter } from "./rate-limiter.js";
 import {
@@ -250,7 +251,7 @@ export function createClient(options: ClientOptions): ApiClient {
   }
 
   async function* streamInputs(
-    streamOptions: { perPage?: number; signal?: AbortSignal } = {},
+    streamOptions: { perPage?: number; orderById?: boolean; signal?: AbortSignal } = {},
   ): AsyncGenerator<ApiInput[], void, undefined> {
     const perPage = streamOptions.perPage ?? ApiLimits.streamPerPageMax;
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > ApiLimits.streamPerPageMax) {
@@ -261,6 +262,7 @@ export function createClient(options: ClientOptions): ApiClient {
     const fetchPage = async (after: string | undefined): Promise<ApiInput[]> => {
       const query = new URLSearchParams({ per_page: String(perPage) });
       if (after !== undefined) query.set("last_id", after);
+      if (streamOptions.orderById === true) query.set("order_by_id", "true");
       const body = await send({
         method: "GET",
         resource: "/inputs/stream",
@@ -367,6 +369,35 @@ export function createClient(options: ClientOptions): ApiClient {
         accept: only(StatusCode.SUCCESS),
       });
       return countsOf(body.counts);
+    },
+
+    async downloadHostedImage(url, callOptions = {}) {
+      if (!mayCarryToken(url, options.apiBase)) throw new HostedImageRefused(url);
+      await limiter.acquire(callOptions.signal);
+      stats.requests++;
+      const response = await request(url, {
+        dispatcher,
+        method: "GET",
+        headers: { authorization: `Key ${pat}` },
+        ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
+        headersTimeout: requestTimeoutMs,
+        bodyTimeout: requestTimeoutMs,
+      });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new HostedImageError(`HTTP ${response.statusCode} from ${new URL(url).origin}`);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size >= ApiLimits.maxImageBytes) {
+          response.body.destroy();
+          throw new HostedImageError(`image over ${ApiLimits.maxImageBytes} bytes`);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      return new Uint8Array(Buffer.concat(chunks));
     },
 
     async close() {

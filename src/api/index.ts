@@ -17,6 +17,7 @@ export {
   type NetworkErrorInit,
   type NetworkErrorKind,
 } from "./errors.js";
+export { HostedImageError, HostedImageRefused, mayCarryToken } from "./hosted-image.js";
 export { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 export {
   backoffDelayMs,

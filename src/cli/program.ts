@@ -24,9 +24,9 @@ function numberArg(flag: string) {
   };
 }
 
-/** The target flags of contract §2, shared by plan and apply. */
-function addTargetOptions(command: Command): Command {
-  return command
+/** The target flags of contract §2, shared by plan and apply (and, without --prune, export and status). */
+function addTargetOptions(command: Command, { prune = true } = {}): Command {
+  const withTarget = command
     .option(
       "--api-base <url>",
       "API root (env CLARIFAI_API_BASE; default https://api.clarifai.com)",
@@ -39,8 +39,13 @@ function addTargetOptions(command: Command): Command {
       "--max-rps <n>",
       "client-side request-rate cap (default 15 for a real app)",
       numberArg("--max-rps"),
-    )
-    .option("--prune", "also delete inputs owned by this manifest that it no longer declares");
+    );
+  return prune
+    ? withTarget.option(
+        "--prune",
+        "also delete inputs owned by this manifest that it no longer declares",
+      )
+    : withTarget;
 }
 
 /**
@@ -100,6 +105,53 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
     .action(async (source: string, options) => {
       const { runApply } = await import("./commands/apply.js");
       result.outcome = await runApply(source, options, io);
+    });
+
+  addTargetOptions(
+    program
+      .command("export")
+      .description("write a manifest (YAML or JSONL) declaring the inputs the app holds"),
+    { prune: false },
+  )
+    .option("--out <path>", "the root manifest to write (default dataset.yaml)")
+    .addOption(
+      new Option("--format <format>", "yaml, or jsonl (inputs in a .jsonl file beside --out)")
+        .choices(["yaml", "jsonl"])
+        .default("yaml"),
+    )
+    .option("--name <name>", "the manifest's name (default: from the app id)")
+    .option("--owned-by <name>", "only inputs owned by manifest NAME")
+    .option("--unowned", "only inputs no manifest owns")
+    .option(
+      "--all",
+      "every input, whoever owns it (default: unowned ones and those owned by --name)",
+    )
+    .option(
+      "--download <dir>",
+      "save images uploaded as bytes into DIR (named by sha256) and declare them as files",
+    )
+    .action(async (options) => {
+      const { runExport } = await import("./commands/export.js");
+      result.outcome = await runExport(options, io);
+    });
+
+  addTargetOptions(
+    program
+      .command("status")
+      .description("the app's input counts; with a manifest, where its inputs stand")
+      .argument("[manifest]", "path to the manifest"),
+    { prune: false },
+  )
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
+    )
+    .option(
+      "--detailed-exitcode",
+      "exit 2 when declared inputs are pending or missing (1 when any failed)",
+    )
+    .action(async (manifest: string | undefined, options) => {
+      const { runStatus } = await import("./commands/status.js");
+      result.outcome = await runStatus(manifest, options, io);
     });
 
   program.addCommand(emulatorCommand(io));

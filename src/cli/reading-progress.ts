@@ -41,6 +41,7 @@ export function readingProgress(io: CliIO, clock: ProgressClock = systemClock): 
   if (io.stderrIsTTY && io.colorErr && stream !== undefined) {
     let lastDraw = Number.NEGATIVE_INFINITY;
     let drawn = false;
+    let counted = false;
     const draw = (text: string) => {
       stream.write(`${CLEAR_LINE}${text}`);
       drawn = true;
@@ -50,7 +51,11 @@ export function readingProgress(io: CliIO, clock: ProgressClock = systemClock): 
     return {
       read(count) {
         total += count;
-        if (clock.now() - lastDraw >= REDRAW_MS) draw(`Reading the app… ${inputs(total)}`);
+        // The first count is drawn at once; later ones at most every REDRAW_MS.
+        if (!counted || clock.now() - lastDraw >= REDRAW_MS) {
+          draw(`Reading the app… ${inputs(total)}`);
+          counted = true;
+        }
       },
       stop() {
         if (drawn) stream.write(CLEAR_LINE);

@@ -129,7 +129,10 @@ describe("apply", () => {
       ].join("\n"),
     );
     expect(apply.stdout).toMatch(
-      new RegExp(`^Target: users/${USER}/apps/${app} on ${emulator().url.replace(/[.]/g, "\\.")} `, "m"),
+      new RegExp(
+        `^Target: users/${USER}/apps/${app} on ${emulator().url.replace(/[.]/g, "\\.")} `,
+        "m",
+      ),
     );
   });
 

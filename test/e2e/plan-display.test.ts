@@ -101,6 +101,22 @@ describe("flags", () => {
     expect(r.stdout).toMatch(/^ {2}\+ create {3}6$/m);
     expect(r.stdout).toMatch(/^Plan: 6 to create, /m);
     expect(r.stdout).not.toMatch(/shoe-1/);
+
+    // apply's printed plan too; the result line and the target follow it.
+    const apply = await cli(
+      "compact",
+      dirs.catalog(),
+      "apply",
+      "dataset.yaml",
+      "--yes",
+      "--compact",
+    );
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toMatch(/^ {2}\+ create {3}6$/m);
+    expect(apply.stdout).not.toMatch(/shoe-1/);
+    expect(apply.stdout).toMatch(
+      /^Apply complete: 6 created, .*\nTarget: users\/e2e-user\/apps\/compact on /m,
+    );
   });
 
   it("--no-color works as NO_COLOR does, before or after the command", async () => {

@@ -1,11 +1,11 @@
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { type ClientEvent, createClient } from "../api/client.js";
 import type { InputsApi } from "../api/client-types.js";
 import type { PlanTarget } from "../plan/types.js";
 import type { CliIO } from "./io.js";
 import { clientNotices } from "./notices.js";
-import type { Target } from "./target.js";
+import { planTargetOf, type Target } from "./target.js";
 
 /** How long the embedded local app keeps a new input pending before it is indexed. */
 const LOCAL_INDEX_DELAY_MS = 300;
@@ -16,11 +16,6 @@ export interface Connection {
   /** Whether requests are rate-capped, for the plan's estimate line. */
   maxRps: number | undefined;
   close(): Promise<void>;
-}
-
-/** The `target.api_base` a plan records for the embedded local app. */
-export function localApiBase(dir: string): string {
-  return `local:${dir}`;
 }
 
 /**
@@ -44,13 +39,13 @@ export async function connect(
     });
     return {
       api: client,
-      target: { api_base: target.apiBase, user_id: target.userId, app_id: target.appId },
+      target: planTargetOf(target),
       maxRps: target.maxRps,
       close: () => client.close(),
     };
   }
 
-  const dir = join(io.cwd, target.dir);
+  const dir = resolve(io.cwd, target.dir);
   await mkdir(dir, { recursive: true });
   // Loaded only for the local app: a real app's plan never loads the server or SQLite.
   const { startEmulator } = await import("../emulator/index.js");
@@ -60,7 +55,7 @@ export async function connect(
     indexDelayMs: LOCAL_INDEX_DELAY_MS,
   });
   io.err(
-    target.reason === "no-credentials"
+    target.source.api_base === "default"
       ? `Using the embedded local app in ${target.dir} (no CLARIFAI_PAT or --api-base given; set them to target a real Clarifai app).`
       : `Using the embedded local app in ${target.dir}.`,
   );
@@ -74,12 +69,7 @@ export async function connect(
   });
   return {
     api: client,
-    target: {
-      api_base: localApiBase(target.dir),
-      user_id: target.userId,
-      app_id: target.appId,
-      local: true,
-    },
+    target: planTargetOf(target),
     maxRps: target.maxRps,
     close: async () => {
       await client.close();

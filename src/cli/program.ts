@@ -1,8 +1,46 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, type ErrorOptions, InvalidArgumentError, Option } from "commander";
 import type { Outcome } from "../errors.js";
 import { emulatorCommand } from "./commands/emulator.js";
 import { parsePositiveInt, parsePositiveNumber } from "./duration.js";
+import { suggestFlag } from "./flag-suggestions.js";
 import type { CliIO } from "./io.js";
+
+/**
+ * Commander, with usage errors in our shape: one `error:` line and one `hint:` line. An unknown
+ * flag is answered with the flag it most likely means, including the spellings users bring from
+ * Terraform and kubectl (`--auto-approve` → `--yes`, `--dry-run` → `dataset plan`).
+ */
+class DatasetCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new DatasetCommand(name);
+  }
+
+  /** Commander calls this for an unknown flag (it is not in its typings, but is its extension point). */
+  unknownOption(flag: string): never {
+    const known: string[] = [];
+    for (let command: Command | null = this; command !== null; command = command.parent) {
+      for (const option of command.options) if (option.long !== undefined) known.push(option.long);
+    }
+    const hint = suggestFlag(flag, known);
+    return this.error(
+      `error: unknown option '${flag}'${hint === undefined ? "" : `\nhint: ${hint}`}`,
+      { code: "commander.unknownOption" },
+    );
+  }
+
+  override error(message: string, options?: ErrorOptions): never {
+    // Commander's own suggestion ("(Did you mean plan?)") becomes the hint line.
+    const suggested = message.replace(/\n\(Did you mean (.+)\?\)$/, "\nhint: did you mean $1?");
+    const path: string[] = [];
+    for (let command: Command | null = this; command !== null; command = command.parent) {
+      path.unshift(command.name());
+    }
+    const withHint = suggested.includes("\nhint: ")
+      ? suggested
+      : `${suggested}\nhint: run \`${path.join(" ")} --help\` for usage`;
+    return super.error(withHint, options);
+  }
+}
 
 function intArg(flag: string) {
   return (value: string) => {
@@ -24,8 +62,11 @@ function numberArg(flag: string) {
   };
 }
 
-/** The target flags of contract §2, shared by plan and apply (and, without --prune, export and status). */
-function addTargetOptions(command: Command, { prune = true } = {}): Command {
+/**
+ * The target flags of contract §2, shared by every command that talks to an app; `planning` adds
+ * the flags of the commands that plan (plan, apply): --prune and --compact.
+ */
+function addTargetOptions(command: Command, { planning = true } = {}): Command {
   const withTarget = command
     .option(
       "--api-base <url>",
@@ -40,11 +81,10 @@ function addTargetOptions(command: Command, { prune = true } = {}): Command {
       "client-side request-rate cap (default 15 for a real app)",
       numberArg("--max-rps"),
     );
-  return prune
-    ? withTarget.option(
-        "--prune",
-        "also delete inputs owned by this manifest that it no longer declares",
-      )
+  return planning
+    ? withTarget
+        .option("--prune", "also delete inputs owned by this manifest that it no longer declares")
+        .option("--compact", "print only the plan's summary and counts per action")
     : withTarget;
 }
 
@@ -54,15 +94,18 @@ function addTargetOptions(command: Command, { prune = true } = {}): Command {
  * little more than commander (`validate` never loads undici, nor `plan` the emulator's SQLite).
  */
 export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
-  const program = new Command("dataset")
+  const program = new DatasetCommand("dataset")
     .description("Dataset-as-code for Clarifai apps: declare inputs in YAML, then plan and apply.")
     .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)")
+    .option("--no-color", "no colours in any output (as NO_COLOR=1 does)")
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, "")),
       writeErr: (text) => io.err(text.replace(/\n$/, "")),
     })
     .exitOverride();
+  // `--no-color` is global (before or after the command), and means what NO_COLOR means.
+  const commandIO = (): CliIO =>
+    program.opts().color === false ? { ...io, colorOut: false, colorErr: false } : io;
 
   program
     .command("validate")
@@ -70,7 +113,7 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
     .argument("<manifest>", "path to the manifest, e.g. dataset.yaml")
     .action(async (manifest: string) => {
       const { runValidate } = await import("./commands/validate.js");
-      result.outcome = await runValidate(manifest, io);
+      result.outcome = await runValidate(manifest, commandIO());
     });
 
   addTargetOptions(
@@ -88,7 +131,7 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
     .option("--detailed-exitcode", "exit 2 when there are changes, 0 when there are none")
     .action(async (manifest: string, options) => {
       const { runPlan } = await import("./commands/plan.js");
-      result.outcome = await runPlan(manifest, options, io);
+      result.outcome = await runPlan(manifest, options, commandIO());
     });
 
   addTargetOptions(
@@ -104,14 +147,14 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
     .option("--allow-mass-delete", "lift the mass-delete guard")
     .action(async (source: string, options) => {
       const { runApply } = await import("./commands/apply.js");
-      result.outcome = await runApply(source, options, io);
+      result.outcome = await runApply(source, options, commandIO());
     });
 
   addTargetOptions(
     program
       .command("export")
       .description("write a manifest (YAML or JSONL) declaring the inputs the app holds"),
-    { prune: false },
+    { planning: false },
   )
     .option("--out <path>", "the root manifest to write (default dataset.yaml)")
     .addOption(
@@ -132,7 +175,7 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
     )
     .action(async (options) => {
       const { runExport } = await import("./commands/export.js");
-      result.outcome = await runExport(options, io);
+      result.outcome = await runExport(options, commandIO());
     });
 
   addTargetOptions(
@@ -140,7 +183,7 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
       .command("status")
       .description("the app's input counts; with a manifest, where its inputs stand")
       .argument("[manifest]", "path to the manifest"),
-    { prune: false },
+    { planning: false },
   )
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
@@ -151,9 +194,9 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
     )
     .action(async (manifest: string | undefined, options) => {
       const { runStatus } = await import("./commands/status.js");
-      result.outcome = await runStatus(manifest, options, io);
+      result.outcome = await runStatus(manifest, options, commandIO());
     });
 
-  program.addCommand(emulatorCommand(io));
+  program.addCommand(emulatorCommand(io).copyInheritedSettings(program));
   return program;
 }

@@ -19,6 +19,7 @@ export {
 export { type IndexState, indexStateOf } from "./input-status.js";
 export { parsePlanJson } from "./parse-plan.js";
 export { ACTION_ORDER, buildPlan, compareChanges, type PlanHeader, planInputs } from "./plan.js";
+export { apiBaseOf, describeTarget, locationOf, type TargetLocation } from "./plan-target.js";
 export {
   normaliseLiveInput,
   ownershipMarkerFor,
@@ -32,5 +33,5 @@ export {
   type MarkdownRenderOptions,
   renderPlanMarkdown,
 } from "./render-markdown.js";
-export { renderPlanText, type TextRenderOptions } from "./render-text.js";
+export { renderPlanText, renderPlanTextChunks, type TextRenderOptions } from "./render-text.js";
 export * from "./types.js";

@@ -17,6 +17,7 @@ import {
 } from "./describe.js";
 import { estimateRequests, formatCount, formatEstimate } from "./estimate.js";
 import { ACTION_ORDER } from "./plan.js";
+import { describeTarget } from "./plan-target.js";
 import type { Change, ChangeAction, Plan } from "./types.js";
 
 /** Options of {@link renderPlanMarkdown}. */
@@ -27,6 +28,8 @@ export interface MarkdownRenderOptions {
   maxPerAction?: number;
   /** The request-rate cap, for the time estimate; omit for the embedded local app. */
   maxRps?: number;
+  /** Only the header and the summary table, no list of changes (`--compact`). */
+  compact?: boolean | undefined;
 }
 
 /** GitHub's limit on the body of an issue or pull-request comment. */
@@ -170,13 +173,11 @@ function summaryTable(plan: Plan): string {
 }
 
 function header(plan: Plan, options: MarkdownRenderOptions): string[] {
-  const { target } = plan;
-  const where = target.local ? "the embedded local app" : escapeMarkdown(target.api_base);
   const parts = [
     `<!-- dataset-plan: ${plan.manifest.name.replace(/[^A-Za-z0-9_.-]/g, "_")} -->`,
     `### Dataset plan: ${escapeMarkdown(plan.manifest.name)}`,
     "",
-    `Target: ${code(`${target.user_id}/${target.app_id}`)} on ${where}`,
+    `Target: ${escapeMarkdown(describeTarget(plan.target))}`,
     "",
   ];
   const prunable = plan.live?.prunable ?? 0;
@@ -204,16 +205,16 @@ function header(plan: Plan, options: MarkdownRenderOptions): string[] {
 }
 
 function truncationNote(
+  plan: Plan,
   hidden: number,
-  byLength: boolean,
-  maxChars: number,
-  maxPerAction: number,
+  why: { byLength: boolean; maxChars: number; maxPerAction: number },
 ): string {
   const noun = hidden === 1 ? "change" : "changes";
-  const why = byLength
-    ? `GitHub comments are limited to ${formatCount(maxChars)} characters`
-    : `at most ${formatCount(maxPerAction)} are listed per action`;
-  return `_Plan truncated: ${formatCount(hidden)} more ${noun} not shown (${why}). Run \`dataset plan\` locally for the full list._`;
+  const reason = why.byLength
+    ? `GitHub comments are limited to ${formatCount(why.maxChars)} characters`
+    : `at most ${formatCount(why.maxPerAction)} are listed per action`;
+  const command = `dataset plan ${plan.manifest.path}`;
+  return `_Plan truncated: ${formatCount(hidden)} more ${noun} not shown (${reason}). For every change, see the job log or run ${code(command)} locally._`;
 }
 
 /**
@@ -227,14 +228,18 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions = 
   const maxChars = options.maxChars ?? GITHUB_COMMENT_LIMIT;
   const maxPerAction = options.maxPerAction ?? 100;
   const head = `${header(plan, options).join("\n")}\n`;
-  if (isEmptyPlan(plan.summary)) return head.length <= maxChars ? head : head.slice(0, maxChars);
+  if (isEmptyPlan(plan.summary) || options.compact === true) {
+    return head.length <= maxChars ? head : head.slice(0, maxChars);
+  }
 
   const groups = new Map<ChangeAction, Change[]>(ACTION_ORDER.map((a) => [a, []]));
   for (const change of plan.changes) groups.get(change.action)?.push(change);
   const present = ACTION_ORDER.filter((a) => (groups.get(a)?.length ?? 0) > 0);
 
   // Room for the note, sized for the largest count it could carry.
-  const reserve = truncationNote(plan.changes.length, true, maxChars, maxPerAction).length + 2;
+  const reserve =
+    truncationNote(plan, plan.changes.length, { byLength: true, maxChars, maxPerAction }).length +
+    2;
   let room = maxChars - head.length - reserve;
   let hidden = 0;
   let hitLength = false;
@@ -275,7 +280,9 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions = 
   });
 
   let out = head + sections.join("");
-  if (hidden > 0) out += `\n${truncationNote(hidden, hitLength, maxChars, maxPerAction)}\n`;
+  if (hidden > 0) {
+    out += `\n${truncationNote(plan, hidden, { byLength: hitLength, maxChars, maxPerAction })}\n`;
+  }
   // The budget above guarantees the limit unless maxChars cannot even hold the header.
   return out.length <= maxChars ? out : out.slice(0, maxChars);
 }

@@ -19,14 +19,17 @@ import {
 } from "./describe.js";
 import { estimateRequests, formatEstimate } from "./estimate.js";
 import { ACTION_ORDER } from "./plan.js";
+import { describeTarget } from "./plan-target.js";
 import type { Change, ChangeAction, Plan } from "./types.js";
 
 /** Options of {@link renderPlanText}. */
 export interface TextRenderOptions {
   /** ANSI colours; only when stdout is a TTY and NO_COLOR is unset. */
   color: boolean;
-  /** Changes listed per action before `… and N more to <action>`. Default 100. */
+  /** Changes listed per action before `… and N more to <action>`. Default: all of them. */
   maxPerAction?: number;
+  /** Only the target, the counts per action and the summary (`--compact`). */
+  compact?: boolean;
   /** The request-rate cap, for the time estimate; omit for the embedded local app. */
   maxRps?: number;
 }
@@ -150,51 +153,67 @@ function detailLines(change: Change, colors: Colors): string[] {
 }
 
 /**
- * The plan for people (contract §3): deletions announced first, one entry per change grouped by
- * action (deletes, replaces, recreates, creates, updates) with at most `maxPerAction` per action,
- * then the summary line and the request estimate. Ends with a newline.
+ * The plan for people (contract §3): the target first, deletions announced next, one entry per
+ * change grouped by action (deletes, replaces, recreates, creates, updates) — every change unless
+ * `maxPerAction` caps them — then the summary line and the request estimate. With `compact`, the
+ * counts per action replace the list. Ends with a newline.
  */
 export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
+  return [...renderPlanTextChunks(plan, options)].join("");
+}
+
+/** {@link renderPlanText} in pieces, so a plan of a million changes is written without one huge string. */
+export function* renderPlanTextChunks(plan: Plan, options: TextRenderOptions): Generator<string> {
   const colors = pc.createColors(options.color);
-  const max = options.maxPerAction ?? 100;
+  const max = options.maxPerAction ?? Number.POSITIVE_INFINITY;
   const summary = plan.summary;
   const prunable = plan.live?.prunable ?? 0;
-  const out: string[] = [];
+  const line = (text: string) => `${text}\n`;
 
+  yield line(colors.dim(`Target: ${safe(describeTarget(plan.target))}`));
   if (isEmptyPlan(summary)) {
     const n = declaredCount(summary);
-    out.push(`No changes. The app matches the manifest (${n} ${n === 1 ? "input" : "inputs"}).`);
-    if (prunable > 0) out.push(prunableSentence(prunable));
-    return `${out.join("\n")}\n`;
+    yield line(`No changes. The app matches the manifest (${n} ${n === 1 ? "input" : "inputs"}).`);
+    if (prunable > 0) yield line(prunableSentence(prunable));
+    return;
   }
 
   const deletions = deletionCounts(summary);
   if (deletions.total > 0) {
-    out.push(
-      `${colors.bold(colors.yellow("Warning:"))} ${deletionSentence(deletions, String)}.`,
-      "",
-    );
+    yield line(`${colors.bold(colors.yellow("Warning:"))} ${deletionSentence(deletions, String)}.`);
+  }
+  yield "\n";
+
+  if (options.compact === true) {
+    for (const action of ACTION_ORDER) {
+      const count = summary[action];
+      if (count > 0) {
+        const head = `${SYMBOL[action].padStart(3)} ${action}`;
+        yield line(`${actionColor(colors, action)(head)}${" ".repeat(9 - action.length)}${count}`);
+      }
+    }
+    yield "\n";
+  } else {
+    const groups = new Map<ChangeAction, Change[]>(ACTION_ORDER.map((a) => [a, []]));
+    for (const change of plan.changes) groups.get(change.action)?.push(change);
+    for (const action of ACTION_ORDER) {
+      const changes = groups.get(action) ?? [];
+      if (changes.length === 0) continue;
+      for (const change of changes.slice(0, max)) {
+        yield line([headline(change, colors), ...detailLines(change, colors)].join("\n"));
+      }
+      if (changes.length > max)
+        yield line(colors.dim(`    … and ${changes.length - max} more to ${action}`));
+      yield "\n";
+    }
   }
 
-  const groups = new Map<ChangeAction, Change[]>(ACTION_ORDER.map((a) => [a, []]));
-  for (const change of plan.changes) groups.get(change.action)?.push(change);
-  for (const action of ACTION_ORDER) {
-    const changes = groups.get(action) ?? [];
-    if (changes.length === 0) continue;
-    for (const change of changes.slice(0, max))
-      out.push(headline(change, colors), ...detailLines(change, colors));
-    if (changes.length > max)
-      out.push(colors.dim(`    … and ${changes.length - max} more to ${action}`));
-    out.push("");
-  }
-
-  out.push(colors.bold(formatSummaryLine(summary)));
-  out.push(
+  yield line(colors.bold(formatSummaryLine(summary)));
+  yield line(
     formatEstimate(
       estimateRequests(plan, options.maxRps === undefined ? {} : { maxRps: options.maxRps }),
       options.maxRps,
     ),
   );
-  if (prunable > 0) out.push(prunableSentence(prunable));
-  return `${out.join("\n")}\n`;
+  if (prunable > 0) yield line(prunableSentence(prunable));
 }

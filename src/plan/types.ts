@@ -97,6 +97,22 @@ export interface PlanTarget {
   app_id: string;
   /** True when the target is the embedded local app. */
   local?: boolean;
+  /** Where each value came from, to say so beside the plan. Optional: older plan files lack it. */
+  source?: PlanTargetSource;
+}
+
+/**
+ * Where a target value came from: a flag, an env var, the manifest's `app:`, or a default (the
+ * default API base; for the embedded local app, user `local` and an app named after the manifest).
+ * For the local app's `api_base`, `flag` means `--local` and `default` that no credentials were given.
+ */
+export type TargetSource = "flag" | "env" | "manifest" | "default";
+
+/** The provenance recorded in a plan's `target.source`. */
+export interface PlanTargetSource {
+  api_base: TargetSource;
+  user_id: TargetSource;
+  app_id: TargetSource;
 }
 
 /**

@@ -121,7 +121,19 @@ describe("apply", () => {
 
     const after = await cli(app, cwd, "plan", "dataset.yaml", "--detailed-exitcode");
     expect(after.code, after.stderr).toBe(0);
-    expect(after.stdout.trim()).toBe("No changes. The app matches the manifest (6 inputs).");
+    // The plan names its target and where each part of it came from (here: the CI job's env vars).
+    expect(after.stdout.trim()).toBe(
+      [
+        `Target: users/${USER}/apps/${app} on ${emulator().url} (API base from CLARIFAI_API_BASE; user and app from CLARIFAI_USER_ID and CLARIFAI_APP_ID)`,
+        "No changes. The app matches the manifest (6 inputs).",
+      ].join("\n"),
+    );
+    expect(apply.stdout).toMatch(
+      new RegExp(
+        `^Target: users/${USER}/apps/${app} on ${emulator().url.replace(/[.]/g, "\\.")} `,
+        "m",
+      ),
+    );
   });
 
   it("without --yes and without a terminal: refuses with a clear message, exit 1, nothing written", async () => {
@@ -187,7 +199,7 @@ describe("an edited manifest", () => {
 
     const quiet = await cli(app, cwd, "plan", "dataset.yaml", "--detailed-exitcode");
     expect(quiet.code, quiet.stdout).toBe(0);
-    expect(quiet.stdout).toMatch(/^No changes\./);
+    expect(quiet.stdout).toMatch(/^No changes\./m);
 
     // With --prune: bag-2 (owned by `catalog`, no longer declared) goes; other-team's inputs stay.
     const prunePlan = await cli(app, cwd, "plan", "dataset.yaml", "--prune", "--detailed-exitcode");
@@ -224,6 +236,6 @@ describe("an edited manifest", () => {
 
     const done = await cli(app, cwd, "plan", "dataset.yaml", "--prune", "--detailed-exitcode");
     expect(done.code, done.stdout).toBe(0);
-    expect(done.stdout.trim()).toBe("No changes. The app matches the manifest (5 inputs).");
+    expect(done.stdout).toMatch(/^No changes\. The app matches the manifest \(5 inputs\)\.$/m);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The README quick start, as a new user runs it: no credentials anywhere, so `apply` and `plan`
- * use the embedded local app in `.dataset/local` under the working directory.
+ * use the embedded local app in `.dataset/local` beside the manifest, whatever the working directory.
  */
 import { cpSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +20,9 @@ const dirs = tempDirs("local");
 afterAll(() => dirs.cleanup());
 
 const EXAMPLE_IDS = ["dog2", "local-sunset", "metro-north", "puppy", "puppy-copy", "wedding"];
-const NOTICE = /^Using the embedded local app in \.dataset\/local\b.*$/gm;
+const NOTICE = /^Using the embedded local app in examples\/\.dataset\/local\b.*$/gm;
+const TARGET =
+  "Target: users/local/apps/clarifai-samples on the embedded local app in examples/.dataset/local (no CLARIFAI_PAT or --api-base given; user and app from the defaults (user local, app named after the manifest))";
 
 describe("the embedded local app (no credentials)", () => {
   it("applies examples/dataset.yaml, then plan prints No changes", async () => {
@@ -33,7 +35,7 @@ describe("the embedded local app (no credentials)", () => {
     expect(apply.stderr.match(NOTICE), apply.stderr).toHaveLength(1);
     expect(apply.stderr).toMatch(/CLARIFAI_PAT/);
     expect(apply.stderr).not.toMatch(STACK_FRAME);
-    expect(apply.stdout).not.toMatch(/embedded local app/);
+    expect(apply.stdout).not.toMatch(/Using the embedded local app/);
     for (const id of EXAMPLE_IDS)
       expect(apply.stdout).toMatch(new RegExp(`^\\s*\\+ create\\s+${id}\\b`, "m"));
     expect(apply.stdout).toMatch(
@@ -42,12 +44,32 @@ describe("the embedded local app (no credentials)", () => {
     expect(apply.stdout).toMatch(
       /^Apply complete: 6 created, 0 updated, 0 replaced, 0 deleted; 6 indexed, 0 failed\.$/m,
     );
-    expect(existsSync(join(cwd, ".dataset/local"))).toBe(true);
+    expect(apply.stdout.trimEnd().split("\n").at(-1)).toBe(TARGET);
+    expect(existsSync(join(cwd, "examples/.dataset/local"))).toBe(true);
+    expect(existsSync(join(cwd, ".dataset"))).toBe(false);
 
     const plan = await runCli(["plan", "examples/dataset.yaml"], { cwd });
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout.trim()).toBe("No changes. The app matches the manifest (6 inputs).");
+    expect(plan.stdout.trim()).toBe(
+      `${TARGET}\nNo changes. The app matches the manifest (6 inputs).`,
+    );
     expect(plan.stderr.match(NOTICE)).toHaveLength(1);
+
+    // From the manifest's own folder, the same store is found (not a new one under the cwd).
+    const inside = await runCli(["plan", "dataset.yaml", "--format", "json"], {
+      cwd: join(cwd, "examples"),
+    });
+    expect(inside.code, inside.stderr).toBe(0);
+    expect(inside.stderr).toMatch(/^Using the embedded local app in \.dataset\/local \(/m);
+    const json = JSON.parse(inside.stdout);
+    expect(json.summary).toMatchObject({ create: 0, unchanged: 6 });
+    expect(json.target).toEqual({
+      api_base: "local:.dataset/local",
+      user_id: "local",
+      app_id: "clarifai-samples",
+      local: true,
+      source: { api_base: "default", user_id: "default", app_id: "default" },
+    });
 
     const exitcode = await runCli(["plan", "examples/dataset.yaml", "--detailed-exitcode"], {
       cwd,
@@ -55,7 +77,7 @@ describe("the embedded local app (no credentials)", () => {
     expect(exitcode.code, exitcode.stdout).toBe(0);
 
     // The local app is an emulator store on disk: serve it and read it through the HTTP API.
-    const db = join(cwd, ".dataset/local/emulator.db");
+    const db = join(cwd, "examples/.dataset/local/emulator.db");
     expect(existsSync(db)).toBe(true);
     const served = await startEmulatorProcess({ dir: cwd, db, pat: "any" });
     try {

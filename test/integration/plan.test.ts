@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ApiClient } from "../../src/api/client.js";
 import { runPlan } from "../../src/cli/commands/plan.js";
+import { exitCodeOf } from "../../src/cli/exit-codes.js";
 import { captureIO } from "../../src/cli/io.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
 import { clientFor, generatedInputs, planOnly, tempDir, writeManifest } from "../helpers/app.js";
@@ -151,7 +152,7 @@ describe("plan against a live app", () => {
       format: "json",
     };
     const io = captureIO({ cwd: dir });
-    expect(await runPlan(path, flags, io)).toBe(2);
+    expect(exitCodeOf(await runPlan(path, flags, io))).toBe(2);
     const plan = JSON.parse(io.stdout.join(""));
     expect(plan).toMatchObject({
       format_version: 1,
@@ -173,9 +174,10 @@ describe("plan against a live app", () => {
       })),
     );
     const again = captureIO({ cwd: dir });
-    expect(await runPlan(path, { ...flags, format: "text" }, again)).toBe(0);
-    expect(again.stdout.join("").trim()).toBe(
+    expect(exitCodeOf(await runPlan(path, { ...flags, format: "text" }, again))).toBe(0);
+    expect(again.stdout.join("").trim().split("\n")).toEqual([
+      expect.stringMatching(/^Target: users\/u\/apps\/a on http:\/\/127\.0\.0\.1:\d+ \(/),
       "No changes. The app matches the manifest (2 inputs).",
-    );
+    ]);
   });
 });

@@ -10,7 +10,7 @@ describe("dataset validate", () => {
   it("prints the count of inputs and files on stdout and returns 0", async () => {
     const io = captureIO();
     expect(await runValidate("examples/dataset.yaml", io)).toEqual({ kind: "success" });
-    expect(io.stdout).toEqual(["valid: 6 inputs (3 files)"]);
+    expect(io.stdout).toEqual(["valid: 6 inputs (3 manifest files)"]);
     expect(io.stderr).toEqual([]);
   });
 

@@ -31,7 +31,7 @@ describe("renderPlanMarkdown", () => {
       "<!-- dataset-plan: product-photos -->
       ### Dataset plan: product-photos
 
-      Target: <code>acme/catalog</code> on https://api.clarifai.com
+      Target: users/acme/apps/catalog on https://api.clarifai.com
 
       > [!WARNING]
       > This plan deletes 4 inputs (1 pruned, 2 replaced, 1 recreated).
@@ -122,7 +122,7 @@ describe("renderPlanMarkdown", () => {
       "<!-- dataset-plan: product-photos -->
       ### Dataset plan: product-photos
 
-      Target: <code>acme/catalog</code> on https://api.clarifai.com
+      Target: users/acme/apps/catalog on https://api.clarifai.com
 
       **No changes.** The app matches the manifest (1 input).
       "
@@ -140,7 +140,7 @@ describe("renderPlanMarkdown", () => {
     for (const title of ["- 250 to delete", "+ 5,000 to create", "~ 500 to update"])
       expect(md).toContain(title);
     const note =
-      /_Plan truncated: ([\d,]+) more changes not shown \(GitHub comments are limited to 65,536 characters\)\. Run `dataset plan` locally for the full list\._\n$/.exec(
+      /_Plan truncated: ([\d,]+) more changes not shown \(GitHub comments are limited to 65,536 characters\)\. For every change, see the job log or run <code>dataset plan dataset\.yaml<\/code> locally\._\n$/.exec(
         md,
       );
     expect(note).not.toBeNull();

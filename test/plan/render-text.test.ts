@@ -13,7 +13,8 @@ const header = {
 describe("renderPlanText", () => {
   it("renders every kind of change, deletions announced first (no colour)", () => {
     expect(renderPlanText(samplePlan(), { color: false, maxRps: 15 })).toMatchInlineSnapshot(`
-      "Warning: this plan deletes 4 inputs (1 pruned, 2 replaced, 1 recreated).
+      "Target: users/acme/apps/catalog on https://api.clarifai.com
+      Warning: this plan deletes 4 inputs (1 pruned, 2 replaced, 1 recreated).
 
         - delete   old1
             https://img.example.com/old1.jpg
@@ -64,7 +65,8 @@ describe("renderPlanText", () => {
     const text = renderPlanText(samplePlan({ prune: false }), { color: true });
     // Escape codes made visible so the snapshot stays readable.
     expect(text.replaceAll("\u001b", "␛")).toMatchInlineSnapshot(`
-      "␛[1m␛[33mWarning:␛[39m␛[22m this plan deletes 3 inputs (2 replaced, 1 recreated).
+      "␛[2mTarget: users/acme/apps/catalog on https://api.clarifai.com␛[22m
+      ␛[1m␛[33mWarning:␛[39m␛[22m this plan deletes 3 inputs (2 replaced, 1 recreated).
 
       ␛[31m-/+ replace␛[39m  ␛[1medited␛[22m (file changed)
             file: images/edited.jpg (sha256 aaaaaaaaaaaa… -> bbbbbbbbbbbb…)
@@ -120,7 +122,7 @@ describe("renderPlanText", () => {
       live: [liveInput("a"), liveInput("b"), liveInput("x", { marker: null })],
     });
     expect(renderPlanText(plan, { color: false })).toBe(
-      "No changes. The app matches the manifest (2 inputs).\n",
+      "Target: users/u/apps/a on http://127.0.0.1:1\nNo changes. The app matches the manifest (2 inputs).\n",
     );
   });
 
@@ -132,7 +134,8 @@ describe("renderPlanText", () => {
       live: [liveInput("a"), liveInput("gone")],
     });
     expect(renderPlanText(plan, { color: false })).toMatchInlineSnapshot(`
-      "No changes. The app matches the manifest (1 input).
+      "Target: users/u/apps/a on http://127.0.0.1:1
+      No changes. The app matches the manifest (1 input).
       1 input owned by this manifest is no longer declared; run with --prune to delete it.
       "
     `);
@@ -147,7 +150,9 @@ describe("renderPlanText", () => {
       live: [liveInput("d", { metadata: { k: 1 } }), liveInput("e", { metadata: { k: 1 } })],
     });
     expect(renderPlanText(plan, { color: false, maxPerAction: 2 })).toMatchInlineSnapshot(`
-      "  + create   a
+      "Target: users/u/apps/a on http://127.0.0.1:1
+
+        + create   a
             url: https://img.example.com/a.jpg
             metadata: {"k":2}
         + create   b

@@ -6,15 +6,16 @@ import { lineProgress, type ProgressSink, ttyProgress } from "../../apply/progre
 import { findStaleReasons } from "../../apply/stale.js";
 import type { ApplyReport } from "../../apply/types.js";
 import { FAILED, type Outcome, SUCCESS, UserError } from "../../errors.js";
-import { parsePlanJson, renderPlanText } from "../../plan/index.js";
+import { parsePlanJson, renderPlanTextChunks } from "../../plan/index.js";
+import { describeTarget } from "../../plan/plan-target.js";
 import type { Plan } from "../../plan/types.js";
 import { computeLivePlan } from "../compute-plan.js";
-import { type Connection, connect, localApiBase } from "../connect.js";
+import { type Connection, connect } from "../connect.js";
 import { parseDuration } from "../duration.js";
 import type { CliIO, StopSignal } from "../io.js";
-import { loadManifestOrFail } from "../load-manifest.js";
+import { connectForManifest } from "../manifest-target.js";
 import { clientNotices } from "../notices.js";
-import { selectTarget, type Target, type TargetFlags } from "../target.js";
+import { selectSavedPlanTarget, type TargetFlags } from "../target.js";
 
 export interface ApplyCommandOptions extends TargetFlags {
   yes?: boolean;
@@ -24,6 +25,8 @@ export interface ApplyCommandOptions extends TargetFlags {
   wait?: boolean;
   waitTimeout?: string;
   allowMassDelete?: boolean;
+  /** Print only the plan's summary and counts per action. */
+  compact?: boolean;
 }
 
 const readBytes = (path: string) => readFile(path);
@@ -49,14 +52,9 @@ export async function runApply(
   let plan: Plan;
   let owned: number;
   if (savedPlan === undefined) {
-    const manifest = await loadManifestOrFail(source, io);
-    const target = selectTarget({
-      flags: options,
-      env: io.env,
-      manifestApp: manifest.app,
-      manifestName: manifest.name,
-    });
-    connection = await connect(target, io, { onClientEvent });
+    const opened = await connectForManifest(source, options, io, { onClientEvent });
+    const manifest = opened.manifest;
+    connection = opened.connection;
     try {
       ({ plan, owned } = await computeLivePlan({
         manifest,
@@ -77,7 +75,13 @@ export async function runApply(
     }
     plan = savedPlan;
     owned = plan.live?.owned ?? 0;
-    connection = await connect(targetForSavedPlan(plan, options, io), io, { onClientEvent });
+    const target = selectSavedPlanTarget({
+      planned: plan.target,
+      manifestName: plan.manifest.name,
+      flags: options,
+      env: io.env,
+    });
+    connection = await connect(target, io, { onClientEvent });
   }
 
   try {
@@ -102,7 +106,8 @@ export async function runApply(
       }
     }
 
-    io.out(renderPlanText(plan, { color: io.colorOut, maxRps: connection.maxRps }));
+    const textOptions = { color: io.colorOut, maxRps: connection.maxRps, compact: options.compact };
+    for (const piece of renderPlanTextChunks(plan, textOptions)) io.write(piece);
     if (plan.changes.length === 0) return SUCCESS;
 
     const guard = checkMassDelete(plan, owned);
@@ -126,7 +131,9 @@ export async function runApply(
           },
         );
       }
-      const ok = await io.confirm("Apply these changes? Only 'yes' will be accepted:");
+      const ok = await io.confirm(
+        `Apply these changes to ${describeTarget(plan.target)}? Only 'yes' will be accepted:`,
+      );
       if (!ok) {
         io.err("Apply cancelled; nothing was changed.");
         return FAILED;
@@ -166,6 +173,7 @@ export async function runApply(
       stopListening();
     }
     printReport(report, io, { waitTimeoutMs, rerun: `dataset apply ${plan.manifest.path}` });
+    io.out(`Target: ${describeTarget(plan.target)}`);
     if (report.interrupted) return { kind: "interrupted", signal: stoppedBy };
     return report.failed.length > 0 || report.stillIndexing.length > 0 || report.notDone.length > 0
       ? FAILED
@@ -196,45 +204,6 @@ async function readSavedPlan(path: string, io: CliIO): Promise<Plan> {
     });
   }
   return parsePlanJson(text, path);
-}
-
-/**
- * A saved plan is applied to the app it was made for. Flags and env vars may supply the token
- * (plans never hold one) but must not point it at another app.
- */
-function targetForSavedPlan(plan: Plan, flags: TargetFlags, io: CliIO): Target {
-  const planned = plan.target;
-  const localDir = planned.api_base.startsWith("local:")
-    ? planned.api_base.slice("local:".length)
-    : undefined;
-  const target = selectTarget({
-    flags:
-      localDir !== undefined &&
-      flags.local === undefined &&
-      flags.apiBase === undefined &&
-      flags.pat === undefined
-        ? { ...flags, local: localDir }
-        : flags,
-    env:
-      localDir !== undefined
-        ? {}
-        : { ...io.env, CLARIFAI_API_BASE: io.env.CLARIFAI_API_BASE ?? planned.api_base },
-    manifestApp: { user_id: planned.user_id, app_id: planned.app_id },
-    manifestName: plan.manifest.name,
-  });
-  const apiBase = target.kind === "local" ? localApiBase(target.dir) : target.apiBase;
-  if (
-    apiBase !== planned.api_base ||
-    target.userId !== planned.user_id ||
-    target.appId !== planned.app_id
-  ) {
-    throw new UserError(
-      "wrong-target",
-      `the plan was made for ${planned.api_base} ${planned.user_id}/${planned.app_id}, not ${apiBase} ${target.userId}/${target.appId}; nothing was changed`,
-      { hint: "apply it to the app it was made for, or make a new plan for this one" },
-    );
-  }
-  return target;
 }
 
 function printReport(

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { type Outcome, SUCCESS, UserError } from "../../errors.js";
 import { type ExportFormat, type ExportResult, exportApp } from "../../export/export-app.js";
 import type { OwnershipFilter } from "../../export/exported-input.js";
@@ -68,7 +68,13 @@ export async function runExport(options: ExportCommandOptions, io: CliIO): Promi
   const format = parseExportFormat(options.format);
   const givenName = options.name ?? options.ownedBy;
   if (options.name !== undefined) checkName(options.name, "--name");
-  const target = selectTarget({ flags: options, env: io.env, manifestName: givenName ?? "" });
+  // The embedded local app of an exported manifest is the one beside the manifest it writes.
+  const target = selectTarget({
+    flags: options,
+    env: io.env,
+    manifestName: givenName ?? "",
+    manifestDir: dirname(options.out ?? "dataset.yaml"),
+  });
   if (target.appId === "") {
     throw new UserError("no-app", "no app to export: the embedded local app needs an app id", {
       hint: "pass --app-id, or --name (the local app of a manifest has the manifest's name as its id)",

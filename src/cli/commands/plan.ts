@@ -1,12 +1,16 @@
 import { resolve } from "node:path";
 import { DIFFERS, type Outcome, SUCCESS, UserError } from "../../errors.js";
-import { renderPlanJsonChunks, renderPlanMarkdown, renderPlanText } from "../../plan/index.js";
+import {
+  renderPlanJsonChunks,
+  renderPlanMarkdown,
+  renderPlanTextChunks,
+} from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
 import { computeLivePlan } from "../compute-plan.js";
-import { connect } from "../connect.js";
 import type { CliIO } from "../io.js";
-import { loadManifestOrFail } from "../load-manifest.js";
-import { selectTarget, type TargetFlags } from "../target.js";
+import { connectForManifest } from "../manifest-target.js";
+import { countingReads, type ProgressClock, readingProgress } from "../reading-progress.js";
+import type { TargetFlags } from "../target.js";
 import { writeFileAtomic } from "../write-atomic.js";
 
 export type PlanFormat = "text" | "json" | "markdown";
@@ -16,6 +20,8 @@ export interface PlanCommandOptions extends TargetFlags {
   out?: string;
   detailedExitcode?: boolean;
   prune?: boolean;
+  /** Only the summary and the counts per action (text and markdown). */
+  compact?: boolean;
 }
 
 export function parseFormat(format: string | undefined): PlanFormat {
@@ -35,32 +41,36 @@ export async function runPlan(
   manifestPath: string,
   options: PlanCommandOptions,
   io: CliIO,
+  clock?: ProgressClock,
 ): Promise<Outcome> {
   const format = parseFormat(options.format);
-  const manifest = await loadManifestOrFail(manifestPath, io);
-  const target = selectTarget({
-    flags: options,
-    env: io.env,
-    manifestApp: manifest.app,
-    manifestName: manifest.name,
-  });
-  const connection = await connect(target, io);
+  if (options.compact === true && format === "json") {
+    throw new UserError("bad-flag", "--compact applies to text and markdown plans, not json", {
+      hint: "read `summary` from the JSON plan instead",
+    });
+  }
+  const { manifest, connection } = await connectForManifest(manifestPath, options, io);
   let plan: Plan;
+  const progress = readingProgress(io, clock);
   try {
     ({ plan } = await computeLivePlan({
       manifest,
-      api: connection.api,
+      api: countingReads(connection.api, progress),
       target: connection.target,
       prune: options.prune === true,
       cwd: io.cwd,
     }));
   } finally {
+    progress.stop();
     await connection.close();
   }
 
   if (format === "json") for (const piece of renderPlanJsonChunks(plan)) io.write(piece);
-  else if (format === "markdown") io.out(renderPlanMarkdown(plan));
-  else io.out(renderPlanText(plan, { color: io.colorOut, maxRps: connection.maxRps }));
+  else if (format === "markdown") io.out(renderPlanMarkdown(plan, { compact: options.compact }));
+  else {
+    const textOptions = { color: io.colorOut, maxRps: connection.maxRps, compact: options.compact };
+    for (const piece of renderPlanTextChunks(plan, textOptions)) io.write(piece);
+  }
 
   if (options.out !== undefined) {
     await writeFileAtomic(resolve(io.cwd, options.out), renderPlanJsonChunks(plan));

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { DIFFERS, FAILED, type Outcome, SUCCESS, UserError } from "../../errors.js";
 import {
   renderCountsJson,
@@ -42,6 +43,7 @@ export async function runStatus(
     env: io.env,
     manifestApp: manifest?.app,
     manifestName: manifest?.name ?? "",
+    manifestDir: manifestPath === undefined ? "." : dirname(manifestPath),
   });
   if (target.appId === "") {
     throw new UserError("no-app", "no app to read: the embedded local app needs an app id", {

@@ -4,13 +4,13 @@ import type { CliIO } from "../io.js";
 
 /**
  * `dataset validate <manifest>`: offline schema and semantic checks. Prints
- * `valid: N inputs (M files)`, or every problem on stderr and fails.
+ * `valid: N inputs (M manifest files)`, or every problem on stderr and fails.
  */
 export async function runValidate(manifestPath: string, io: CliIO): Promise<Outcome> {
   const result = await loadManifest(manifestPath, { cwd: io.cwd });
   if (result.ok) {
     const { inputs, files } = result.manifest;
-    io.out(`valid: ${plural(inputs.length, "input")} (${plural(files.length, "file")})`);
+    io.out(`valid: ${plural(inputs.length, "input")} (${plural(files.length, "manifest file")})`);
     return SUCCESS;
   }
   if (result.notFound) {

@@ -88,7 +88,7 @@ describe("export round trip", () => {
     });
 
     const validated = await cli(app, cwd, "validate", "dataset.yaml");
-    expect(validated.stdout.trim()).toBe("valid: 3 inputs (1 file)");
+    expect(validated.stdout.trim()).toBe("valid: 3 inputs (1 manifest file)");
 
     const planned = await cli(app, cwd, "plan", "dataset.yaml", "--format", "json");
     expect(planned.code, planned.stderr).toBe(0);

@@ -6,7 +6,7 @@ import { formatMicros } from "./clock.js";
 import { RequestError } from "./json-request.js";
 import { QueryParams } from "./query.js";
 import { InputRenderer } from "./render.js";
-import { type Handler, reply } from "./reply.js";
+import { type Handler, type HandlerContext, reply } from "./reply.js";
 import { Code } from "./status-codes.js";
 
 export const LIST_PER_PAGE_DEFAULT = 128;
@@ -22,6 +22,11 @@ function perPage(q: QueryParams, fallback: number): number {
     );
   }
   return value === 0 ? fallback : value;
+}
+
+/** Reads show stored times with 6 digits. `app` is unused when no row is rendered. */
+function readRenderer(ctx: HandlerContext, app: number | undefined): InputRenderer {
+  return new InputRenderer({ ...ctx.app, key: app ?? 0 }, formatMicros, ctx.config.hosted);
 }
 
 export const listInputs: Handler = (ctx) => {
@@ -40,7 +45,7 @@ export const listInputs: Handler = (ctx) => {
           ...(ids.length > 0 ? { ids } : {}),
           ...(statusCode !== undefined ? { statusCode } : {}),
         });
-  const renderer = new InputRenderer(ctx.app, formatMicros);
+  const renderer = readRenderer(ctx, app);
   return reply("multi", Code.SUCCESS, ctx.reqId, { payload: renderer.inputs(rows) });
 };
 
@@ -62,7 +67,7 @@ export const streamInputs: Handler = (ctx) => {
     ...(lastId !== undefined ? { lastId } : {}),
   });
   if (!rows) throw unknownLastId(lastId ?? "");
-  const renderer = new InputRenderer(ctx.app, formatMicros);
+  const renderer = readRenderer(ctx, app);
   return reply("multi", Code.SUCCESS, ctx.reqId, { payload: renderer.inputs(rows) });
 };
 
@@ -79,8 +84,9 @@ export const getInput: Handler = (ctx) => {
   const id = ctx.inputId ?? "";
   const app = ctx.store.appKey(ctx.app, false);
   const row = app === undefined ? undefined : ctx.store.getInput(app, id);
-  if (!row) throw new RequestError(Code.CONN_DOES_NOT_EXIST, `Input ${id} not found`);
-  const renderer = new InputRenderer(ctx.app, formatMicros);
+  if (!row || app === undefined)
+    throw new RequestError(Code.CONN_DOES_NOT_EXIST, `Input ${id} not found`);
+  const renderer = readRenderer(ctx, app);
   return reply("single", Code.SUCCESS, ctx.reqId, { payload: renderer.input(row) });
 };
 

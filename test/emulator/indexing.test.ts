@@ -84,7 +84,7 @@ describe("--download fetch", () => {
     const emu = await emulator({
       download: "fetch",
       downloadTimeoutMs: 300,
-      downloadMaxBytes: 1000,
+      maxImageBytes: 1000,
     });
     try {
       const names = ["cat.png", "missing.png", "text.png", "slow.png", "large.png"];

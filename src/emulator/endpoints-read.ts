@@ -2,6 +2,7 @@
  * The read endpoints: ListInputs, StreamInputs, GetInput, GetInputCount. Apps that have never
  * been written to read as empty.
  */
+import { ApiLimits } from "../api/types.js";
 import { formatMicros } from "./clock.js";
 import { RequestError } from "./json-request.js";
 import { QueryParams } from "./query.js";
@@ -9,16 +10,13 @@ import { InputRenderer } from "./render.js";
 import { type Handler, type HandlerContext, reply } from "./reply.js";
 import { Code } from "./status-codes.js";
 
-export const LIST_PER_PAGE_DEFAULT = 128;
-export const STREAM_PER_PAGE_DEFAULT = 20;
-export const PER_PAGE_MAX = 1000;
-
-function perPage(q: QueryParams, fallback: number): number {
+/** `per_page`, checked against `max`; 0 or absent means `fallback`. */
+function perPage(q: QueryParams, fallback: number, max: number): number {
   const value = q.uint("per_page");
-  if (value > PER_PAGE_MAX) {
+  if (value > max) {
     throw new RequestError(
       Code.CONN_INVALID_RANGE,
-      `per_page must be at most ${PER_PAGE_MAX}, got ${value}`,
+      `per_page must be at most ${max}, got ${value}`,
     );
   }
   return value === 0 ? fallback : value;
@@ -32,7 +30,7 @@ function readRenderer(ctx: HandlerContext, app: number | undefined): InputRender
 export const listInputs: Handler = (ctx) => {
   const q = new QueryParams(ctx.query, ["page", "per_page", "ids", "status.code"]);
   const page = Math.max(1, q.uint("page"));
-  const size = perPage(q, LIST_PER_PAGE_DEFAULT);
+  const size = perPage(q, ApiLimits.listPerPageDefault, ApiLimits.listPerPageMax);
   const ids = q.all("ids").filter((id) => id !== "");
   const statusCode = q.statusCode("status.code");
   const app = ctx.store.appKey(ctx.app, false);
@@ -51,7 +49,7 @@ export const listInputs: Handler = (ctx) => {
 
 export const streamInputs: Handler = (ctx) => {
   const q = new QueryParams(ctx.query, ["per_page", "last_id", "descending", "order_by_id"]);
-  const size = perPage(q, STREAM_PER_PAGE_DEFAULT);
+  const size = perPage(q, ApiLimits.streamPerPageDefault, ApiLimits.streamPerPageMax);
   const lastId = q.string("last_id") || undefined;
   const descending = q.bool("descending");
   const orderById = q.bool("order_by_id");

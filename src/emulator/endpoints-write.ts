@@ -4,7 +4,7 @@
  * per input; request-level problems (shape, size, action) fail the whole request.
  */
 import { randomUUID } from "node:crypto";
-import type { PatchAction } from "../api/types.js";
+import { ApiLimits, type PatchAction } from "../api/types.js";
 import { formatNanos } from "./clock.js";
 import { hostedName } from "./hosted.js";
 import { firstDue } from "./indexing-worker.js";
@@ -34,7 +34,8 @@ import { type Handler, type HandlerContext, reply } from "./reply.js";
 import { Code } from "./status-codes.js";
 import type { RowKey } from "./store.js";
 
-export const MAX_BATCH = 128;
+/** Inputs per PostInputs/PatchInputs request, ids per DeleteInputs request. */
+const MAX_BATCH = ApiLimits.maxInputsPerRequest;
 
 function newInputId(): string {
   return randomUUID().replaceAll("-", "");

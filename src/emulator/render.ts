@@ -40,7 +40,7 @@ export interface RenderApp {
 
 const str = JSON.stringify;
 
-export function renderConcept(c: StoredConcept, appId: string): string {
+function renderConcept(c: StoredConcept, appId: string): string {
   return `{"id":${str(c.id)},"name":${str(c.name)},"value":${str(c.value)},"app_id":${str(appId)}}`;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/emulator/index.js";
-import { APP, emulator, PNG_1x1, type TestEmulator } from "./helpers.js";
+import { APP, type ApiResult, emulator, PNG_1x1, type TestEmulator } from "./helpers.js";
+import { checkJson } from "./proto-json.js";
 
 /**
  * `hostedUrls` (`--hosted-urls on|off`): what replies show for inputs uploaded as bytes, and the
@@ -29,6 +30,12 @@ async function started(hostedUrls: "on" | "off", pat?: string) {
   return { emu, clock };
 }
 
+/** The reply is exactly the proto message, in canonical proto3 JSON. */
+function expectProtoShape(typeName: string, r: ApiResult) {
+  const { problems } = checkJson(typeName, r.body, { canonical: true, timestampDigits: [6, 9] });
+  expect(problems, r.text).toEqual([]);
+}
+
 /** The image of input `id` as GetInput, ListInputs (by id) and StreamInputs show it. */
 async function imagesOf(emu: TestEmulator, id: string) {
   const get = (await emu.get(`${APP}/inputs/${id}`)).body.input.data.image;
@@ -55,6 +62,7 @@ describe("--hosted-urls on", () => {
       expect(image.url).toBe(`${image.hosted.prefix}/orig/${image.hosted.suffix}`);
       expect(image.base64).toBeUndefined();
       expect(posted.text).not.toContain(PNG_1x1.toString("base64"));
+      expectProtoShape("clarifai.api.MultiInputResponse", posted);
 
       const pending = await imagesOf(emu, "up-1");
       expect(pending).toEqual({ get: image, list: image, stream: image });
@@ -68,12 +76,14 @@ describe("--hosted-urls on", () => {
       });
       expect(indexed.list).toEqual(indexed.get);
       expect(indexed.stream).toEqual(indexed.get);
+      expectProtoShape("clarifai.api.SingleInputResponse", await emu.get(`${APP}/inputs/up-1`));
 
       const patched = await emu.patch(`${APP}/inputs`, {
         action: "merge",
         inputs: [{ id: "up-1", data: { metadata: { more: 1 } } }],
       });
       expect(patched.body.inputs[0].data.image).toEqual(indexed.get);
+      expectProtoShape("clarifai.api.MultiInputResponse", patched);
       expect(patched.body.inputs[0].data.metadata).toEqual({ k: "up-1", more: 1 });
     } finally {
       await emu.close();

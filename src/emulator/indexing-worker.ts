@@ -120,13 +120,18 @@ export class IndexingWorker {
 
   /** Decides what happens to one due row; the writes are collected and made once per tick. */
   private advance(row: DueRow, now: number, writes: TickWrites): void {
+    const downloads = this.config.download === "fetch" && row.url !== null;
     if (row.status === Code.INPUT_PENDING) {
-      writes.progress.push(row);
-      if (this.config.download === "fetch" && row.url !== null)
-        this.startDownload(row, row.url, writes.progressDue);
-      return;
-    }
-    if (row.status !== Code.INPUT_IN_PROGRESS) {
+      // An input whose whole delay is over (a worker that fell behind, or a delay of 0) settles
+      // at once, as it would have by now; else it moves on to in progress. That halves the
+      // writes exactly when the worker is busiest.
+      const overdue = row.created + this.config.indexDelayMs * 1000 <= now;
+      if (!overdue || downloads) {
+        writes.progress.push(row);
+        if (downloads) this.startDownload(row, row.url!, writes.progressDue);
+        return;
+      }
+    } else if (row.status !== Code.INPUT_IN_PROGRESS) {
       writes.cleared.push(row);
       return;
     }

@@ -14,7 +14,7 @@ beforeAll(async () => {
     } else if (req.url === "/text.png") {
       res.writeHead(200, { "content-type": "image/png" }).end("this is not a png");
     } else if (req.url === "/slow.png") {
-      setTimeout(() => res.writeHead(200).end(PNG_1x1), 1000);
+      setTimeout(() => res.writeHead(200).end(PNG_1x1), 5000);
     } else if (req.url === "/large.png") {
       res.writeHead(200).end(Buffer.concat([PNG_1x1, Buffer.alloc(5000)]));
     } else {
@@ -96,7 +96,8 @@ describe("--download fetch", () => {
   it("succeeds for an image, fails on HTTP errors, non-images, timeouts and oversized bodies", async () => {
     const emu = await emulator({
       download: "fetch",
-      downloadTimeoutMs: 300,
+      // Long enough for a loaded machine to download the small files, far below slow.png's 5 s.
+      downloadTimeoutMs: 1500,
       maxImageBytes: 1000,
     });
     try {

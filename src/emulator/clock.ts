@@ -4,12 +4,81 @@
  * in-memory time a write reply carries (see README "Timestamps").
  */
 
+/**
+ * Where the emulator reads the time and sets its timers. Everything time-driven in the emulator
+ * (indexing, delayed deletion, the rate limit's token bucket, the request log) goes through one of
+ * these, so that a test can drive time explicitly (`ManualClock`) instead of waiting for it.
+ */
+export interface EmulatorClock {
+  /** Milliseconds since the epoch; fractions allowed. */
+  nowMs(): number;
+  /** Calls `fn` once `ms` of this clock's time have passed; returns a cancel function. */
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
+/** The machine's clock; its timers never keep the process alive. */
+export const systemClock: EmulatorClock = {
+  nowMs: () => performance.timeOrigin + performance.now(),
+  setTimer: (fn, ms) => {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
+interface ManualTimer {
+  at: number;
+  order: number;
+  fn: () => void;
+}
+
+/** A clock that only moves when told to: `advance(ms)` runs the timers that fall due, in order. */
+export class ManualClock implements EmulatorClock {
+  private now: number;
+  private timers: ManualTimer[] = [];
+  private order = 0;
+
+  /** Starts at `startMs` (default 2025-01-01T00:00:00Z). */
+  constructor(startMs = Date.UTC(2025, 0, 1)) {
+    this.now = startMs;
+  }
+
+  nowMs(): number {
+    return this.now;
+  }
+
+  setTimer(fn: () => void, ms: number): () => void {
+    const timer: ManualTimer = { at: this.now + Math.max(0, ms), order: this.order++, fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+
+  /** Moves time forward by `ms`, running each timer at its own time (timers they set included). */
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      const next = this.timers
+        .filter((t) => t.at <= end)
+        .sort((a, b) => a.at - b.at || a.order - b.order)[0];
+      if (!next) break;
+      this.timers = this.timers.filter((t) => t !== next);
+      this.now = Math.max(this.now, next.at);
+      next.fn();
+    }
+    this.now = end;
+  }
+}
+
 /** A strictly increasing microsecond clock, so that every write gets a distinct `modified_at`. */
 export class MicrosClock {
   private last = 0;
 
+  constructor(private readonly clock: EmulatorClock = systemClock) {}
+
   now(): number {
-    const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    const us = Math.floor(this.clock.nowMs() * 1000);
     this.last = us > this.last ? us : this.last + 1;
     return this.last;
   }

@@ -6,6 +6,7 @@ import { type ImageFacts, sniffImage } from "./image-sniff.js";
 
 export interface DownloadOptions {
   timeoutMs: number;
+  /** The image must be smaller than this (the API's limit is exclusive). */
   maxBytes: number;
   /** Aborts the download when the emulator closes. */
   signal?: AbortSignal;
@@ -24,7 +25,7 @@ async function readCapped(
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > maxBytes) {
+    if (size >= maxBytes) {
       await reader.cancel();
       return undefined;
     }
@@ -47,11 +48,11 @@ export async function downloadImage(
       return { ok: false, details: `download failed: HTTP ${response.status} from ${url}` };
     }
     const length = Number(response.headers.get("content-length") ?? "0");
-    if (length > options.maxBytes) {
+    if (length >= options.maxBytes) {
       await response.body?.cancel();
       return {
         ok: false,
-        details: `download failed: ${length} bytes exceeds the ${options.maxBytes}-byte limit`,
+        details: `download failed: ${length} bytes; an image must be smaller than the ${options.maxBytes}-byte limit`,
       };
     }
     const bytes = response.body
@@ -60,7 +61,7 @@ export async function downloadImage(
     if (!bytes)
       return {
         ok: false,
-        details: `download failed: body exceeds the ${options.maxBytes}-byte limit`,
+        details: `download failed: an image must be smaller than the ${options.maxBytes}-byte limit`,
       };
     const facts = sniffImage(bytes);
     if (!facts)

@@ -2,32 +2,35 @@
  * The read endpoints: ListInputs, StreamInputs, GetInput, GetInputCount. Apps that have never
  * been written to read as empty.
  */
+import { ApiLimits } from "../api/types.js";
 import { formatMicros } from "./clock.js";
 import { RequestError } from "./json-request.js";
 import { QueryParams } from "./query.js";
 import { InputRenderer } from "./render.js";
-import { type Handler, reply } from "./reply.js";
+import { type Handler, type HandlerContext, reply } from "./reply.js";
 import { Code } from "./status-codes.js";
 
-export const LIST_PER_PAGE_DEFAULT = 128;
-export const STREAM_PER_PAGE_DEFAULT = 20;
-export const PER_PAGE_MAX = 1000;
-
-function perPage(q: QueryParams, fallback: number): number {
+/** `per_page`, checked against `max`; 0 or absent means `fallback`. */
+function perPage(q: QueryParams, fallback: number, max: number): number {
   const value = q.uint("per_page");
-  if (value > PER_PAGE_MAX) {
+  if (value > max) {
     throw new RequestError(
       Code.CONN_INVALID_RANGE,
-      `per_page must be at most ${PER_PAGE_MAX}, got ${value}`,
+      `per_page must be at most ${max}, got ${value}`,
     );
   }
   return value === 0 ? fallback : value;
 }
 
+/** Reads show stored times with 6 digits. `app` is unused when no row is rendered. */
+function readRenderer(ctx: HandlerContext, app: number | undefined): InputRenderer {
+  return new InputRenderer({ ...ctx.app, key: app ?? 0 }, formatMicros, ctx.config.hosted);
+}
+
 export const listInputs: Handler = (ctx) => {
   const q = new QueryParams(ctx.query, ["page", "per_page", "ids", "status.code"]);
   const page = Math.max(1, q.uint("page"));
-  const size = perPage(q, LIST_PER_PAGE_DEFAULT);
+  const size = perPage(q, ApiLimits.listPerPageDefault, ApiLimits.listPerPageMax);
   const ids = q.all("ids").filter((id) => id !== "");
   const statusCode = q.statusCode("status.code");
   const app = ctx.store.appKey(ctx.app, false);
@@ -40,13 +43,13 @@ export const listInputs: Handler = (ctx) => {
           ...(ids.length > 0 ? { ids } : {}),
           ...(statusCode !== undefined ? { statusCode } : {}),
         });
-  const renderer = new InputRenderer(ctx.app, formatMicros);
+  const renderer = readRenderer(ctx, app);
   return reply("multi", Code.SUCCESS, ctx.reqId, { payload: renderer.inputs(rows) });
 };
 
 export const streamInputs: Handler = (ctx) => {
   const q = new QueryParams(ctx.query, ["per_page", "last_id", "descending", "order_by_id"]);
-  const size = perPage(q, STREAM_PER_PAGE_DEFAULT);
+  const size = perPage(q, ApiLimits.streamPerPageDefault, ApiLimits.streamPerPageMax);
   const lastId = q.string("last_id") || undefined;
   const descending = q.bool("descending");
   const orderById = q.bool("order_by_id");
@@ -62,7 +65,7 @@ export const streamInputs: Handler = (ctx) => {
     ...(lastId !== undefined ? { lastId } : {}),
   });
   if (!rows) throw unknownLastId(lastId ?? "");
-  const renderer = new InputRenderer(ctx.app, formatMicros);
+  const renderer = readRenderer(ctx, app);
   return reply("multi", Code.SUCCESS, ctx.reqId, { payload: renderer.inputs(rows) });
 };
 
@@ -79,8 +82,9 @@ export const getInput: Handler = (ctx) => {
   const id = ctx.inputId ?? "";
   const app = ctx.store.appKey(ctx.app, false);
   const row = app === undefined ? undefined : ctx.store.getInput(app, id);
-  if (!row) throw new RequestError(Code.CONN_DOES_NOT_EXIST, `Input ${id} not found`);
-  const renderer = new InputRenderer(ctx.app, formatMicros);
+  if (!row || app === undefined)
+    throw new RequestError(Code.CONN_DOES_NOT_EXIST, `Input ${id} not found`);
+  const renderer = readRenderer(ctx, app);
   return reply("single", Code.SUCCESS, ctx.reqId, { payload: renderer.input(row) });
 };
 

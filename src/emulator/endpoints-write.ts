@@ -4,8 +4,9 @@
  * per input; request-level problems (shape, size, action) fail the whole request.
  */
 import { randomUUID } from "node:crypto";
-import type { PatchAction } from "../api/types.js";
+import { ApiLimits, type PatchAction } from "../api/types.js";
 import { formatNanos } from "./clock.js";
+import { hostedName } from "./hosted.js";
 import { firstDue } from "./indexing-worker.js";
 import {
   checkConcepts,
@@ -33,16 +34,21 @@ import { type Handler, type HandlerContext, reply } from "./reply.js";
 import { Code } from "./status-codes.js";
 import type { RowKey } from "./store.js";
 
-export const MAX_BATCH = 128;
+/** Inputs per PostInputs/PatchInputs request, ids per DeleteInputs request. */
+const MAX_BATCH = ApiLimits.maxInputsPerRequest;
 
 function newInputId(): string {
   return randomUUID().replaceAll("-", "");
 }
 
 /** Write replies carry the in-memory time: 9 fractional digits. */
-function writeRenderer(ctx: HandlerContext): InputRenderer {
+function writeRenderer(ctx: HandlerContext, app: number): InputRenderer {
   // The sub-microsecond digits are derived from the microseconds so that equal times print equal.
-  return new InputRenderer(ctx.app, (us) => formatNanos(us, ((us % 1000) * 7919 + 17) % 1000));
+  return new InputRenderer(
+    { ...ctx.app, key: app },
+    (us) => formatNanos(us, ((us % 1000) * 7919 + 17) % 1000),
+    ctx.config.hosted,
+  );
 }
 
 function checkBatchSize(size: number, what: string): void {
@@ -104,11 +110,11 @@ export const postInputs: Handler = (ctx) => {
   const parsed = items.map((item, i) => parsePostInput(item, `inputs[${i}]`, limits));
 
   const store = ctx.store;
-  const renderer = writeRenderer(ctx);
   const out: string[] = [];
   let failed = 0;
   store.transaction(() => {
     const app = store.appKey(ctx.app, true)!;
+    const renderer = writeRenderer(ctx, app);
     const seen = new Set<string>();
     const idTaken = (id: string) => seen.has(id) || store.inputState(app, id) !== undefined;
     for (const input of parsed) {
@@ -149,6 +155,11 @@ export const postInputs: Handler = (ctx) => {
         due: firstDue(created, ctx.config.indexDelayMs),
         facts,
       });
+      const bytes = input.image?.bytes;
+      if (bytes) {
+        const format = input.bytesFacts?.format ?? null;
+        store.insertImage({ app, seq: row.seq }, hostedName(app, id, created), bytes, format);
+      }
       out.push(renderer.input(row));
     }
   });
@@ -238,11 +249,11 @@ export const patchInputs: Handler = (ctx) => {
   });
 
   const store = ctx.store;
-  const renderer = writeRenderer(ctx);
   const out: string[] = [];
   let failed = 0;
   store.transaction(() => {
     const app = store.appKey(ctx.app, false);
+    const renderer = writeRenderer(ctx, app ?? 0);
     const seen = new Set<string>();
     for (const patch of patches) {
       const target = patchTarget(ctx, app, patch, seen);

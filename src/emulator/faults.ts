@@ -1,11 +1,11 @@
 /**
- * Fault injection: a token-bucket rate limiter (HTTP 429 / CONN_THROTTLED) and seeded random
- * server errors. Given the same seed and the same order of requests, the same requests fail.
+ * Fault injection: a token bucket for `--rate-limit` (HTTP 429 / CONN_THROTTLED) and seeded
+ * random server errors. Given the same seed and the same order of requests, the same requests fail.
  */
 import { Code } from "./status-codes.js";
 
 /** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -16,15 +16,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Allows `rps` requests per second on average, with bursts of up to one second's worth. */
-export class RateLimiter {
+/**
+ * The server side of `--rate-limit`: allows `rps` requests per second on average, with bursts of
+ * up to one second's worth. (Not the client's pacing limiter, `src/api/rate-limiter.ts`.)
+ */
+export class TokenBucket {
   private tokens: number;
   private last: number;
   private readonly capacity: number;
 
   constructor(
     private readonly rps: number,
-    private readonly nowMs: () => number = () => performance.now(),
+    private readonly nowMs: () => number,
   ) {
     this.capacity = Math.max(1, rps);
     this.tokens = this.capacity;

@@ -5,13 +5,15 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApiInput } from "../api/types.js";
+import { CLARIFAI_HOSTED_PREFIX, HOSTED_PATH } from "./hosted.js";
 import { IndexingWorker } from "./indexing-worker.js";
 import { type EmulatorOptions, parseAppRef, resolveOptions } from "./options.js";
 import { EmulatorRequestHandler } from "./server.js";
 import { type EmulatorStats, type RequestLogEntry, StatsCollector } from "./stats.js";
 import { type AppRef, EmulatorStore, type SeedOptions } from "./store.js";
 
-export type { EmulatorOptions } from "./options.js";
+export { type EmulatorClock, ManualClock } from "./clock.js";
+export type { EmulatorOptions, HostedUrls } from "./options.js";
 export { parseAppRef } from "./options.js";
 export type { EmulatorStats, EndpointName, EndpointStats, RequestLogEntry } from "./stats.js";
 export { type AppRef, EmulatorStore, type SeedOptions, type StoreTotals } from "./store.js";
@@ -38,17 +40,18 @@ export interface EmulatorHandle {
 /** Starts the emulator; resolves once it listens. Rejects on bad options or a busy port. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const resolved = resolveOptions(options);
-  const store = new EmulatorStore(resolved.db);
+  const store = new EmulatorStore(resolved.db, resolved.clock);
   const worker = new IndexingWorker(store, {
     indexDelayMs: resolved.indexDelayMs,
     download: resolved.download,
     ...(resolved.failUrl ? { failUrl: resolved.failUrl } : {}),
     downloadTimeoutMs: resolved.downloadTimeoutMs,
-    downloadMaxBytes: resolved.downloadMaxBytes,
+    maxImageBytes: resolved.maxImageBytes,
+    clock: resolved.clock,
   });
   const stats = new StatsCollector();
-  const handler = new EmulatorRequestHandler({ store, worker, options: resolved, stats });
-  const server = createServer({ keepAliveTimeout: 30_000 }, handler.listener);
+  // The handler is attached once listening: the hosted prefix holds the port.
+  const server = createServer({ keepAliveTimeout: 30_000 });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -61,13 +64,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.close();
     throw error;
   }
-  // Work left by a previous run (pending indexing, delayed deletes) resumes now.
-  worker.wake();
   const port = (server.address() as AddressInfo).port;
   const host = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;
+  const url = `http://${host}:${port}`;
+  const hosted =
+    resolved.hostedUrls === "on"
+      ? { prefix: `${url}${HOSTED_PATH}`, uploads: true }
+      : { prefix: CLARIFAI_HOSTED_PREFIX, uploads: false };
+  const handler = new EmulatorRequestHandler({ store, worker, options: resolved, stats, hosted });
+  server.on("request", handler.listener);
+  // Work left by a previous run (pending indexing, delayed deletes) resumes now.
+  worker.wake();
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     store,
     close: () => {

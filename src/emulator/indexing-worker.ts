@@ -2,13 +2,16 @@
  * The asynchronous side of the emulator: inputs move pending (30001) → in progress (30003) →
  * success (30000) or failed (30002) on a timer, and inputs being deleted disappear when their
  * delay ends. All state lives in the store (due-time columns with partial indexes), so a restart
- * resumes where the last run stopped and a tick never scans the table.
+ * resumes where the last run stopped and a tick never scans the table. Time comes from the
+ * store's clock and timers from the injected `EmulatorClock`, so tests can drive it.
  */
+import type { EmulatorClock } from "./clock.js";
 import { type DownloadOutcome, downloadImage } from "./download.js";
+import { hostedName } from "./hosted.js";
 import type { ImageFacts } from "./image-sniff.js";
 import { renderImageInfo } from "./render.js";
 import { Code } from "./status-codes.js";
-import { type DueRow, type EmulatorStore, hostedName, type RowKey } from "./store.js";
+import type { DueRow, EmulatorStore, RowKey, Settlement, TickWrites } from "./store.js";
 
 export interface IndexingConfig {
   /** Total time from POST to the final status. */
@@ -16,7 +19,10 @@ export interface IndexingConfig {
   download: "skip" | "fetch";
   failUrl?: RegExp;
   downloadTimeoutMs: number;
-  downloadMaxBytes: number;
+  /** A downloaded image must be smaller than this. */
+  maxImageBytes: number;
+  /** Sets the worker's timers (the same clock the store reads). */
+  clock: EmulatorClock;
 }
 
 const BATCH = 2000;
@@ -37,8 +43,22 @@ export function firstDue(created: number, indexDelayMs: number): number {
   return created + Math.floor(indexDelayMs / 2) * 1000;
 }
 
+function succeeded(row: DueRow, facts: ImageFacts | undefined): Settlement {
+  return {
+    key: row,
+    status: Code.INPUT_SUCCESS,
+    details: null,
+    hosted: hostedName(row.app, row.id, row.created),
+    info: facts ? renderImageInfo(facts) : null,
+  };
+}
+
+function failed(row: DueRow, details: string): Settlement {
+  return { key: row, status: Code.INPUT_FAILED, details, hosted: null, info: null };
+}
+
 export class IndexingWorker {
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
   private readonly downloads = new Map<string, Download>();
@@ -58,98 +78,99 @@ export class IndexingWorker {
     const due = this.store.nextDue();
     const purge = this.store.nextPurge();
     const next = Math.min(due ?? Number.POSITIVE_INFINITY, purge ?? Number.POSITIVE_INFINITY);
-    if (next === Number.POSITIVE_INFINITY || (this.timer && next >= this.timerAt)) return;
-    if (this.timer) clearTimeout(this.timer);
+    if (next === Number.POSITIVE_INFINITY || (this.cancelTimer && next >= this.timerAt)) return;
+    this.cancelTimer?.();
     const delayMs = Math.max(0, Math.ceil((next - this.store.clock.now()) / 1000));
     this.timerAt = next;
-    this.timer = setTimeout(() => this.tick(), delayMs);
-    this.timer.unref();
+    this.cancelTimer = this.config.clock.setTimer(() => this.tick(), delayMs);
   }
 
   /** Stops the timers and aborts downloads; waits for downloads to wind down. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
     this.abort.abort();
     for (const resume of this.waiting.splice(0)) resume();
     await Promise.allSettled([...this.inFlight]);
   }
 
   private tick(): void {
-    this.timer = undefined;
+    this.cancelTimer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
     if (this.stopped) return;
     const now = this.store.clock.now();
+    const secondHalf = (this.config.indexDelayMs - Math.floor(this.config.indexDelayMs / 2)) * 1000;
     const more = this.store.transaction(() => {
       const rows = this.store.dueRows(now, BATCH);
-      for (const row of rows) this.advance(row, now);
-      const purged = this.store.purgeDue(now, BATCH);
-      for (const key of purged) this.store.deleteInput(key);
-      return rows.length === BATCH || purged.length === BATCH;
+      const writes: TickWrites = {
+        progress: [],
+        progressDue: now + secondHalf,
+        settled: [],
+        rescheduled: [],
+        cleared: [],
+        purged: this.store.purgeDue(now, BATCH),
+      };
+      for (const row of rows) this.advance(row, now, writes);
+      this.store.writeTick(writes, now);
+      return rows.length === BATCH || writes.purged.length === BATCH;
     });
     if (more) setImmediate(() => this.tick());
     else this.wake();
   }
 
-  private advance(row: DueRow, now: number): void {
-    const secondHalf = (this.config.indexDelayMs - Math.floor(this.config.indexDelayMs / 2)) * 1000;
+  /** Decides what happens to one due row; the writes are collected and made once per tick. */
+  private advance(row: DueRow, now: number, writes: TickWrites): void {
+    const downloads = this.config.download === "fetch" && row.url !== null;
     if (row.status === Code.INPUT_PENDING) {
-      this.store.setProgress(row, Code.INPUT_IN_PROGRESS, now + secondHalf, now);
-      if (this.config.download === "fetch" && row.url !== null)
-        this.startDownload(row, row.url, now + secondHalf);
-      return;
-    }
-    if (row.status !== Code.INPUT_IN_PROGRESS) {
-      this.store.clearDue(row);
+      // An input whose whole delay is over (a worker that fell behind, or a delay of 0) settles
+      // at once, as it would have by now; else it moves on to in progress. That halves the
+      // writes exactly when the worker is busiest.
+      const overdue = row.created + this.config.indexDelayMs * 1000 <= now;
+      if (!overdue || downloads) {
+        writes.progress.push(row);
+        if (downloads) this.startDownload(row, row.url!, writes.progressDue);
+        return;
+      }
+    } else if (row.status !== Code.INPUT_IN_PROGRESS) {
+      writes.cleared.push(row);
       return;
     }
     if (row.url === null) {
       const facts =
         row.facts && row.facts !== "none" ? (JSON.parse(row.facts) as ImageFacts) : undefined;
-      if (facts) this.succeed(row, now, facts);
-      else
-        this.fail(
-          row,
-          now,
-          "image bytes are not a supported image (JPEG, PNG, TIFF, BMP, WEBP, GIF)",
-        );
+      writes.settled.push(
+        facts
+          ? succeeded(row, facts)
+          : failed(row, "image bytes are not a supported image (JPEG, PNG, TIFF, BMP, WEBP, GIF)"),
+      );
       return;
     }
     if (this.config.failUrl?.test(row.url)) {
-      this.fail(row, now, `forced failure: URL matches --fail-url ${String(this.config.failUrl)}`);
+      writes.settled.push(
+        failed(row, `forced failure: URL matches --fail-url ${String(this.config.failUrl)}`),
+      );
       return;
     }
     if (this.config.download === "skip") {
-      this.succeed(row, now, undefined);
+      writes.settled.push(succeeded(row, undefined));
       return;
     }
     const download = this.downloads.get(downloadKey(row));
     if (!download?.outcome) {
       // Still downloading (or restarted mid-download): look again once the timeout has passed.
       if (!download) this.startDownload(row, row.url, now);
-      this.store.setDue(row, now + (this.config.downloadTimeoutMs + 1000) * 1000);
+      writes.rescheduled.push({
+        key: row,
+        due: now + (this.config.downloadTimeoutMs + 1000) * 1000,
+      });
       return;
     }
     this.downloads.delete(downloadKey(row));
-    if (download.outcome.ok) this.succeed(row, now, download.outcome.facts);
-    else this.fail(row, now, download.outcome.details);
-  }
-
-  private succeed(row: DueRow, now: number, facts: ImageFacts | undefined): void {
-    this.store.settle(
-      row,
-      {
-        status: Code.INPUT_SUCCESS,
-        details: null,
-        hosted: hostedName(row.app, row.id, row.created),
-        info: facts ? renderImageInfo(facts) : null,
-      },
-      now,
+    writes.settled.push(
+      download.outcome.ok
+        ? succeeded(row, download.outcome.facts)
+        : failed(row, download.outcome.details),
     );
-  }
-
-  private fail(row: DueRow, now: number, details: string): void {
-    this.store.settle(row, { status: Code.INPUT_FAILED, details, hosted: null, info: null }, now);
   }
 
   private startDownload(key: RowKey, url: string, notBefore: number): void {
@@ -158,7 +179,7 @@ export class IndexingWorker {
     const task = this.withDownloadSlot(async () => {
       const outcome = await downloadImage(url, {
         timeoutMs: this.config.downloadTimeoutMs,
-        maxBytes: this.config.downloadMaxBytes,
+        maxBytes: this.config.maxImageBytes,
         signal: this.abort.signal,
       });
       if (this.stopped) return;

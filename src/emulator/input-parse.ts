@@ -71,6 +71,7 @@ export interface ParsedInput extends ParsedData {
 
 /** Where the API's documented per-image limit sits (reference §7). */
 export interface ParseLimits {
+  /** An image must be smaller than this (`ApiLimits.maxImageBytes`, exclusive). */
   maxImageBytes: number;
 }
 
@@ -99,8 +100,12 @@ function parseConcepts(value: unknown, path: string): ParsedConcept[] {
     const c = readMessage(item, ConceptSpec, `${path}[${i}]`) ?? {};
     const id = readString(c.id, `${path}[${i}].id`);
     const name = readString(c.name, `${path}[${i}].name`);
-    // cl_default_float = 1.0: an omitted value means a positive concept.
-    const value = readNumber(c.value, `${path}[${i}].value`) ?? 1;
+    // cl_default_float = 1.0: an omitted value means a positive concept. JSON true/false mean
+    // 1/0, as the legacy JavaScript client and older docs send them (reference datasets §9b).
+    const value =
+      typeof c.value === "boolean"
+        ? Number(c.value)
+        : (readNumber(c.value, `${path}[${i}].value`) ?? 1);
     return { id, name, value };
   });
 }
@@ -256,10 +261,10 @@ function postInputProblem(
   if (image.sentBytes) {
     if (!image.bytes)
       return { code: Code.ALL_INPUT_INVALID_BYTES, details: "image.base64 is not valid base64" };
-    if (image.bytes.length > context.limits.maxImageBytes) {
+    if (image.bytes.length >= context.limits.maxImageBytes) {
       return {
         code: Code.INPUT_OVER_LIMIT,
-        details: `image is ${image.bytes.length} bytes; the limit is ${context.limits.maxImageBytes}`,
+        details: `image is ${image.bytes.length} bytes; it must be smaller than ${context.limits.maxImageBytes}`,
       };
     }
   }

@@ -46,6 +46,27 @@ function aliases(spec: MessageSpec): Map<string, string> {
   return map;
 }
 
+/**
+ * How deeply a request body may nest (objects and lists alike): protobuf's parsers stop at a
+ * recursion limit (100 in C++/Python, 10,000 in Go); the emulator takes the stricter one. Deeper
+ * bodies are refused as a format error instead of overflowing the stack later (a 500).
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether `value` nests deeper than `limit`; iterative, so any depth is safe to check. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

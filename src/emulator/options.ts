@@ -1,7 +1,12 @@
 /**
  * The emulator's settings (contract §6 flags), their defaults and their validation.
  */
+import { ApiLimits } from "../api/types.js";
+import { type EmulatorClock, systemClock } from "./clock.js";
 import type { AppRef } from "./store.js";
+
+/** Whether inputs uploaded as bytes come back with a hosted URL (README "Hosted images"). */
+export type HostedUrls = "on" | "off";
 
 /** How to start the emulator. Every field is optional; see the defaults in `resolveOptions`. */
 export interface EmulatorOptions {
@@ -33,8 +38,19 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** `--download fetch` timeout per URL; default 10,000 ms. */
   downloadTimeoutMs?: number;
-  /** `--download fetch` size cap per image; default 20 MB (the API's per-image limit). */
-  downloadMaxBytes?: number;
+  /**
+   * An image (uploaded bytes, or a `--download fetch` body) must be smaller than this; default
+   * `ApiLimits.maxImageBytes` (20,000,000: a file of exactly that size is refused). Lower it only
+   * to keep a test small.
+   */
+  maxImageBytes?: number;
+  /**
+   * `on`: inputs posted as base64 bytes come back with `image.url` and `image.hosted` pointing at
+   * the emulator's own `/_hosted/…`, which serves the bytes. Default `off` (to become `on`).
+   */
+  hostedUrls?: HostedUrls;
+  /** Where time comes from; default the system clock. Tests pass a `ManualClock`. */
+  clock?: EmulatorClock;
   /** Largest request body accepted; default 128 MB (the API's per-request limit). */
   maxRequestBytes?: number;
 }
@@ -54,8 +70,10 @@ export interface ResolvedOptions {
   seed: number;
   latencyMs: number;
   downloadTimeoutMs: number;
-  downloadMaxBytes: number;
+  maxImageBytes: number;
   maxRequestBytes: number;
+  hostedUrls: HostedUrls;
+  clock: EmulatorClock;
 }
 
 /** Parses "USER/APP". Throws on anything else. */
@@ -86,6 +104,10 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (download !== "skip" && download !== "fetch") {
     throw new Error(`download must be "skip" or "fetch", got ${JSON.stringify(download)}`);
   }
+  const hostedUrls = options.hostedUrls ?? "off";
+  if (hostedUrls !== "on" && hostedUrls !== "off") {
+    throw new Error(`hostedUrls must be "on" or "off", got ${JSON.stringify(hostedUrls)}`);
+  }
   let failUrl: RegExp | undefined;
   if (typeof options.failUrl === "string") {
     try {
@@ -111,7 +133,9 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     seed: Math.trunc(options.seed ?? 1),
     latencyMs: nonNegative("latencyMs", options.latencyMs, 0),
     downloadTimeoutMs: nonNegative("downloadTimeoutMs", options.downloadTimeoutMs, 10_000),
-    downloadMaxBytes: nonNegative("downloadMaxBytes", options.downloadMaxBytes, 20 * 1024 * 1024),
+    maxImageBytes: nonNegative("maxImageBytes", options.maxImageBytes, ApiLimits.maxImageBytes),
     maxRequestBytes: nonNegative("maxRequestBytes", options.maxRequestBytes, 128 * 1024 * 1024),
+    hostedUrls,
+    clock: options.clock ?? systemClock,
   };
 }

@@ -18,6 +18,21 @@ export interface StoredData {
   geo?: GeoPoint;
 }
 
+/** An own key's value: a metadata key named `__proto__` or `constructor` is ordinary data. */
+function own(object: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/** Sets an own data property (assigning to `__proto__` would change the prototype instead). */
+function setOwn(object: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -56,9 +71,9 @@ function mergeValue(base: JsonValue | undefined, patch: JsonValue): JsonValue | 
     if (keys.length === 0) return {};
     const out: JsonObject = isObject(base) ? { ...base } : {};
     for (const key of keys) {
-      const merged = mergeValue(out[key], patch[key]!);
+      const merged = mergeValue(own(out, key), own(patch, key)!);
       if (merged === undefined) delete out[key];
-      else out[key] = merged;
+      else setOwn(out, key, merged);
     }
     return out;
   }
@@ -95,19 +110,19 @@ export function removeMetadata(base: JsonObject, patch: JsonObject): JsonObject 
       // nothing
     } else if (isObject(value)) {
       if (Object.keys(value).length === 0) continue;
-      const current = out[key];
+      const current = own(out, key);
       if (isObject(current)) {
-        out[key] = removeMetadata(current, value);
+        setOwn(out, key, removeMetadata(current, value));
       } else {
         const created = removeMetadata({}, value);
-        if (Object.keys(created).length > 0) out[key] = created;
+        if (Object.keys(created).length > 0) setOwn(out, key, created);
       }
     } else if (Array.isArray(value)) {
       if (value.length === 0) continue;
-      const current = out[key];
-      out[key] = removeList(Array.isArray(current) ? current : [], value);
+      const current = own(out, key);
+      setOwn(out, key, removeList(Array.isArray(current) ? current : [], value));
     } else {
-      out[key] = value;
+      setOwn(out, key, value);
     }
   }
   return out;

@@ -3,8 +3,9 @@
  * (`status.code`), repeated fields as repeated keys (`ids=a&ids=b`), proto or lowerCamelCase
  * names, booleans as `true|True|1`. Unknown parameters are refused (our stricter choice).
  */
+
+import { parseStatusCode } from "../api/status-names.js";
 import { badFormat } from "./json-request.js";
-import { parseStatusCode } from "./status-codes.js";
 
 function lowerCamelPath(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -5,6 +5,7 @@
  * `cl_show_if_empty` (Concept.value, GeoPoint coordinates, InputCount counters, `inputs`).
  */
 import type { JsonObject } from "../api/types.js";
+import { HOSTED_SIZES, type HostedConfig, hostedName } from "./hosted.js";
 import type { ImageFacts } from "./image-sniff.js";
 import type { GeoPoint } from "./input-parse.js";
 import type { StoredConcept, StoredData } from "./patch-rules.js";
@@ -33,11 +34,13 @@ export interface InputRow {
 export interface RenderApp {
   userId: string;
   appId: string;
+  /** The store's key of the app (names the hosted copies of uploads). */
+  key: number;
 }
 
 const str = JSON.stringify;
 
-export function renderConcept(c: StoredConcept, appId: string): string {
+function renderConcept(c: StoredConcept, appId: string): string {
   return `{"id":${str(c.id)},"name":${str(c.name)},"value":${str(c.value)},"app_id":${str(appId)}}`;
 }
 
@@ -96,29 +99,44 @@ export function renderStatus(code: number, details?: string | null): string {
 /** Renders stored inputs of one app; timestamps with 6 digits unless `format` says otherwise. */
 export class InputRenderer {
   private readonly hostedHead: string;
-  private readonly hostedTail =
-    `","sizes":["orig","tiny","small","large"],"crossorigin":"use-credentials"}`;
+  private readonly prefix: string;
+  private readonly suffix: string;
+  private readonly allSizes = `","sizes":${str(HOSTED_SIZES)},"crossorigin":"use-credentials"}`;
+  private readonly origSize = `","sizes":["orig"],"crossorigin":"use-credentials"}`;
 
   constructor(
-    app: RenderApp,
+    private readonly app: RenderApp,
     private readonly formatTime: (us: number) => string,
+    private readonly hosted: HostedConfig,
   ) {
-    const suffix = `users/${app.userId}/apps/${app.appId}/inputs/image/`;
-    this.hostedHead = `{"prefix":"https://data.clarifai.com","suffix":${str(suffix).slice(0, -1)}`;
+    this.prefix = hosted.prefix;
+    this.suffix = `users/${app.userId}/apps/${app.appId}/inputs/image/`;
+    this.hostedHead = `{"prefix":${str(this.prefix)},"suffix":${str(this.suffix).slice(0, -1)}`;
   }
 
-  data(row: Pick<InputRow, "url" | "rest" | "hosted" | "info">): string {
+  /**
+   * The `data` of a row. `upload`: the hosted name of uploaded bytes, shown (with `hosted.uploads`)
+   * as `image.url` and an `orig`-only `hosted` until indexing adds the other sizes.
+   */
+  data(row: Pick<InputRow, "url" | "rest" | "hosted" | "info">, upload?: string): string {
     let image = row.url !== null ? `"url":${str(row.url)}` : "";
-    if (row.hosted !== null) {
-      image += `${image ? "," : ""}"hosted":${this.hostedHead}${row.hosted}${this.hostedTail}`;
+    if (upload !== undefined) {
+      image = `"url":${str(`${this.prefix}/orig/${this.suffix}${upload}`)}`;
+      image += `,"hosted":${this.hostedHead}${upload}${row.hosted !== null ? this.allSizes : this.origSize}`;
+    } else if (row.hosted !== null) {
+      image += `${image ? "," : ""}"hosted":${this.hostedHead}${row.hosted}${this.allSizes}`;
     }
     if (row.info !== null) image += `${image ? "," : ""}"image_info":${row.info}`;
     return `{"image":{${image}}${row.rest ? `,${row.rest}` : ""}}`;
   }
 
   input(row: InputRow, status: string = renderStatus(row.status, row.details)): string {
+    const upload =
+      this.hosted.uploads && row.url === null
+        ? (row.hosted ?? hostedName(this.app.key, row.id, row.created))
+        : undefined;
     return (
-      `{"id":${str(row.id)},"data":${this.data(row)},"created_at":"${this.formatTime(row.created)}",` +
+      `{"id":${str(row.id)},"data":${this.data(row, upload)},"created_at":"${this.formatTime(row.created)}",` +
       `"modified_at":"${this.formatTime(row.modified)}","status":${status}}`
     );
   }

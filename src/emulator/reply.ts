@@ -3,6 +3,7 @@
  * endpoints use (MultiInputResponse, SingleInputResponse, SingleInputCountResponse, BaseResponse).
  */
 import { randomBytes } from "node:crypto";
+import type { HostedConfig } from "./hosted.js";
 import { renderTopStatus } from "./render.js";
 import type { InputsEndpoint } from "./routes.js";
 import { httpStatusFor } from "./status-codes.js";
@@ -72,7 +73,9 @@ export function reply(
 export interface HandlerConfig {
   indexDelayMs: number;
   deleteDelayMs: number;
+  /** An uploaded image must be smaller than this. */
   maxImageBytes: number;
+  hosted: HostedConfig;
 }
 
 /** Everything a handler gets about one request. */

@@ -1,16 +1,27 @@
 /**
  * The HTTP front of the emulator (node:http, no framework). Every request goes through the same
  * steps, in the order a gateway would apply them: route → credentials → rate limit → injected
- * fault → body → app → handler. `/_emulator/*` bypasses all of them and is never counted.
+ * fault → body → app → handler. The body is read only once the credentials passed, and read as it
+ * streams in up to the request limit (past it the rest is discarded unread, never buffered).
+ * `/_emulator/*` and `/_hosted/*` bypass all of them and are never counted.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getInput, getInputCount, listInputs, streamInputs } from "./endpoints-read.js";
 import { deleteInput, deleteInputs, patchInputs, postInputs } from "./endpoints-write.js";
-import { FaultInjector, RateLimiter } from "./faults.js";
+import { FaultInjector, TokenBucket } from "./faults.js";
+import {
+  contentTypeOf,
+  HOSTED_PATH,
+  HOSTED_SIZES,
+  type HostedConfig,
+  parseHostedPath,
+} from "./hosted.js";
 import type { IndexingWorker } from "./indexing-worker.js";
 import {
   isPlainObject,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
   RequestError,
   readMessage,
   readString,
@@ -28,7 +39,7 @@ import {
 import { type InputsEndpoint, matchRoute, type PathApp, type Route } from "./routes.js";
 import type { EndpointName, StatsCollector } from "./stats.js";
 import { Code } from "./status-codes.js";
-import type { AppRef, EmulatorStore } from "./store.js";
+import type { AppRef, EmulatorStore, StoredImage } from "./store.js";
 
 const handlers: Record<InputsEndpoint, Handler> = {
   PostInputs: postInputs,
@@ -46,15 +57,50 @@ const MALFORMED_AUTH =
 
 type Body = { kind: "ok"; bytes: Buffer } | { kind: "too-large"; size: number };
 
-async function readBody(req: IncomingMessage, max: number): Promise<Body> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    // Past the cap, keep draining so the connection stays usable, but keep nothing.
-    if (size <= max) chunks.push(chunk);
-  }
-  return size > max ? { kind: "too-large", size } : { kind: "ok", bytes: Buffer.concat(chunks) };
+/**
+ * Reads the body as it streams in. A declared or actual size over `max` stops the reading at
+ * once: the rest of the body is drained and dropped (never buffered), the connection stays usable.
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Body> {
+  const declared = Number(req.headers["content-length"]);
+  // Unread, node discards the body once the reply is sent.
+  if (declared > max) return Promise.resolve({ kind: "too-large", size: declared });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      chunks.length = 0;
+      req.resume();
+      resolve({ kind: "too-large", size });
+    };
+    const onEnd = () => {
+      stop();
+      resolve({ kind: "ok", bytes: Buffer.concat(chunks) });
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
+}
+
+/** The `Key` token of an `Authorization` header; undefined when missing or malformed. */
+function keyToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Key (\S+)$/.exec(header)?.[1];
 }
 
 export interface ServerDeps {
@@ -62,6 +108,8 @@ export interface ServerDeps {
   worker: IndexingWorker;
   options: ResolvedOptions;
   stats: StatsCollector;
+  /** How replies show hosted copies (the prefix holds the emulator's own origin). */
+  hosted: HostedConfig;
 }
 
 /** What one API request produced, for the stats. */
@@ -74,11 +122,12 @@ interface Outcome {
 }
 
 export class EmulatorRequestHandler {
-  private readonly limiter: RateLimiter | undefined;
+  private readonly limiter: TokenBucket | undefined;
   private readonly faults: FaultInjector;
 
   constructor(private readonly deps: ServerDeps) {
-    this.limiter = deps.options.rateLimit > 0 ? new RateLimiter(deps.options.rateLimit) : undefined;
+    const { rateLimit, clock } = deps.options;
+    this.limiter = rateLimit > 0 ? new TokenBucket(rateLimit, () => clock.nowMs()) : undefined;
     this.faults = new FaultInjector(deps.options.faultRate, deps.options.seed);
   }
 
@@ -97,17 +146,20 @@ export class EmulatorRequestHandler {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://emulator");
     const method = req.method ?? "GET";
-    const body = await readBody(req, this.deps.options.maxRequestBytes);
     if (url.pathname.startsWith("/_emulator/")) {
       send(res, this.emulatorEndpoint(method, url.pathname));
       return;
     }
+    if (url.pathname.startsWith(`${HOSTED_PATH}/`)) {
+      this.serveHosted(req, res, method, url.pathname);
+      return;
+    }
     if (this.deps.options.latencyMs > 0) await sleep(this.deps.options.latencyMs);
-    const outcome = this.answer(req, method, url, body);
+    const outcome = await this.answer(req, method, url);
     const { reply: r } = outcome;
     this.deps.stats.record(
       {
-        at: Date.now(),
+        at: Math.round(this.deps.options.clock.nowMs()),
         method,
         path: url.pathname + url.search,
         endpoint: outcome.endpoint,
@@ -123,7 +175,7 @@ export class EmulatorRequestHandler {
     send(res, r);
   }
 
-  private answer(req: IncomingMessage, method: string, url: URL, body: Body): Outcome {
+  private async answer(req: IncomingMessage, method: string, url: URL): Promise<Outcome> {
     const reqId = newReqId();
     const route: Route = matchRoute(method, url.pathname);
     if (route.kind === "not-found") {
@@ -155,8 +207,7 @@ export class EmulatorRequestHandler {
       reply: reply(kind, code, reqId, http === undefined ? { details } : { details, http }),
     });
 
-    const auth = req.headers.authorization;
-    const token = auth === undefined ? undefined : /^Key (\S+)$/.exec(auth)?.[1];
+    const token = keyToken(req.headers.authorization);
     if (token === undefined) return fail(Code.CONN_INVALID_REQUEST, MALFORMED_AUTH, 401);
     if (this.deps.options.pat !== undefined && token !== this.deps.options.pat) {
       return fail(Code.CONN_KEY_NOT_FOUND, "invalid key");
@@ -181,6 +232,7 @@ export class EmulatorRequestHandler {
     let batch: number | undefined;
     let result: Reply;
     try {
+      const body = await readBody(req, this.deps.options.maxRequestBytes);
       if (body.kind === "too-large") {
         throw new RequestError(
           Code.RPC_MAX_MESSAGE_SIZE_EXCEEDED,
@@ -199,7 +251,8 @@ export class EmulatorRequestHandler {
         config: {
           indexDelayMs: this.deps.options.indexDelayMs,
           deleteDelayMs: this.deps.options.deleteDelayMs,
-          maxImageBytes: this.deps.options.downloadMaxBytes,
+          maxImageBytes: this.deps.options.maxImageBytes,
+          hosted: this.deps.hosted,
         },
         noteBatch: (size) => {
           batch = size;
@@ -241,12 +294,51 @@ export class EmulatorRequestHandler {
     throw new RequestError(Code.CONN_KEY_INVALID, "Must provide app external ID in API authorizer");
   }
 
-  private emulatorEndpoint(method: string, pathname: string): Reply {
-    const json = (http: number, value: unknown): Reply => ({
-      http,
-      code: 0,
-      body: JSON.stringify(value),
+  /**
+   * `GET /_hosted/{size}/users/{user}/apps/{app}/inputs/image/{name}`: the bytes of an uploaded
+   * image, in every size (the emulator does not resize). As the API's hosting: no credentials →
+   * 404, a key other than `--pat` → 401 (reference datasets §9a point 5).
+   */
+  private serveHosted(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    pathname: string,
+  ): void {
+    const found = this.hostedImage(req, method, pathname);
+    if ("http" in found) {
+      send(res, found);
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": contentTypeOf(found.format),
+      "content-length": found.bytes.length,
     });
+    res.end(method === "HEAD" ? undefined : found.bytes);
+  }
+
+  /** The stored image a `/_hosted/…` request names, or the reply refusing it. */
+  private hostedImage(req: IncomingMessage, method: string, pathname: string): StoredImage | Reply {
+    const notFound = jsonReply(404, { error: "not found" });
+    if (method !== "GET" && method !== "HEAD") {
+      return {
+        ...jsonReply(405, { error: "method not allowed" }),
+        headers: { allow: "GET, HEAD" },
+      };
+    }
+    const token = keyToken(req.headers.authorization);
+    if (token === undefined) return notFound;
+    if (this.deps.options.pat !== undefined && token !== this.deps.options.pat) {
+      return jsonReply(401, { error: "invalid key" });
+    }
+    const path = parseHostedPath(pathname);
+    if (!path || !(HOSTED_SIZES as readonly string[]).includes(path.size)) return notFound;
+    const app = this.deps.store.appKey({ userId: path.userId, appId: path.appId }, false);
+    return (app === undefined ? undefined : this.deps.store.getImage(app, path.name)) ?? notFound;
+  }
+
+  private emulatorEndpoint(method: string, pathname: string): Reply {
+    const json = jsonReply;
     if (method === "GET" && pathname === "/_emulator/stats") {
       return json(200, this.deps.stats.snapshot(this.deps.store.totals()));
     }
@@ -258,6 +350,11 @@ export class EmulatorRequestHandler {
     }
     return json(404, { error: `unknown emulator endpoint ${method} ${pathname}` });
   }
+}
+
+/** A plain JSON reply (the emulator's own endpoints, not the API's envelope). */
+function jsonReply(http: number, value: unknown): Reply {
+  return { http, code: 0, body: JSON.stringify(value) };
 }
 
 function parseJsonBody(bytes: Buffer): Record<string, unknown> | undefined {
@@ -274,6 +371,12 @@ function parseJsonBody(bytes: Buffer): Record<string, unknown> | undefined {
   }
   if (!isPlainObject(value))
     throw new RequestError(Code.CONN_BAD_REQUEST_FORMAT, "The request body must be a JSON object");
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new RequestError(
+      Code.CONN_BAD_REQUEST_FORMAT,
+      `The request body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
   return value;
 }
 

@@ -16,7 +16,7 @@ export type EndpointName =
   | "DeleteInputs"
   | "Unknown";
 
-export const endpointNames: readonly EndpointName[] = [
+const endpointNames: readonly EndpointName[] = [
   "PostInputs",
   "ListInputs",
   "StreamInputs",

@@ -69,32 +69,3 @@ const httpByCode: Record<number, number> = {
 export function httpStatusFor(code: number): number {
   return httpByCode[code] ?? 400;
 }
-
-/**
- * Names accepted wherever the API takes a StatusCode enum (e.g. `status.code` in ListInputs),
- * including the deprecated aliases of the input lifecycle codes.
- */
-const codeByName: Record<string, number> = {
-  ...Code,
-  INPUT_DOWNLOAD_SUCCESS: 30000,
-  INPUT_DOWNLOAD_PENDING: 30001,
-  INPUT_DOWNLOAD_FAILED: 30002,
-  INPUT_DOWNLOAD_IN_PROGRESS: 30003,
-  INPUT_STATUS_UPDATE_FAILED: 30004,
-  INPUT_DELETE_FAILED: 30005,
-  INPUT_PERMISSION_DENIED: 30103,
-  INPUT_MODIFY_PENDING: 30201,
-  INPUT_MODIFY_FAILED: 30203,
-  INPUT_STORAGE_HOST_FAILED: 30210,
-  INPUT_CONNECTION_FAILED: 39996,
-  REQUEST_DISABLED_FOR_MAINTENANCE: 39997,
-  ZERO: 0,
-};
-
-/** A StatusCode given as a number, a numeric string or an enum name; undefined when unknown. */
-export function parseStatusCode(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
-  if (typeof value !== "string") return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  return codeByName[value];
-}

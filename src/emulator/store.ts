@@ -10,7 +10,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { ApiInput, JsonObject } from "../api/types.js";
-import { MicrosClock } from "./clock.js";
+import { type EmulatorClock, MicrosClock, systemClock } from "./clock.js";
+import { hostedName } from "./hosted.js";
 import { sniffImage } from "./image-sniff.js";
 import { checkInputId, decodeBase64 } from "./input-parse.js";
 import type { StoredData } from "./patch-rules.js";
@@ -53,6 +54,36 @@ export interface DueRow extends RowKey {
   status: number;
   facts: string | null;
   created: number;
+}
+
+/** A settled indexing outcome, as the worker writes it. */
+export interface Settlement {
+  key: RowKey;
+  status: number;
+  details: string | null;
+  hosted: string | null;
+  info: string | null;
+}
+
+/** Everything one indexing tick changes, written with one statement per kind of change. */
+export interface TickWrites {
+  /** Pending inputs that move to in progress, due again at `progressDue`. */
+  progress: RowKey[];
+  progressDue: number;
+  settled: Settlement[];
+  /** In-progress inputs to look at again later (a download still running). */
+  rescheduled: { key: RowKey; due: number }[];
+  /** Rows the worker has nothing more to do for. */
+  cleared: RowKey[];
+  /** Inputs whose deletion delay ended. */
+  purged: RowKey[];
+}
+
+/** The bytes of an uploaded image, as `/_hosted/…` serves them. */
+export interface StoredImage {
+  bytes: Buffer;
+  /** What sniffing found (`JPEG`, `PNG`…), or null when the bytes are not an image. */
+  format: string | null;
 }
 
 /** Options for `EmulatorStore.seed`. */
@@ -139,6 +170,14 @@ CREATE TABLE IF NOT EXISTS inputs (
   info TEXT,                 -- image_info JSON, once indexed
   purge INTEGER              -- set while being deleted: when the input disappears
 );
+CREATE TABLE IF NOT EXISTS images (
+  seq INTEGER PRIMARY KEY,   -- the input's seq: an uploaded image lives as long as its input
+  app INTEGER NOT NULL,
+  name TEXT NOT NULL,        -- the hosted name (32 hex), as in image.hosted.suffix
+  format TEXT,               -- sniffed format; NULL when the bytes are not an image
+  bytes BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS images_name ON images (name);
 CREATE UNIQUE INDEX IF NOT EXISTS inputs_app_id ON inputs (app, id);
 CREATE INDEX IF NOT EXISTS inputs_app_seq ON inputs (app);
 CREATE INDEX IF NOT EXISTS inputs_app_status ON inputs (app, status);
@@ -157,27 +196,6 @@ const SECONDARY_INDEXES = [
   "inputs_purge",
 ];
 
-/** A 32-hex name for an input's hosted copy. */
-export function hostedName(app: number, id: string, created: number): string {
-  // Opaque but stable and unique per store (created is strictly increasing); cheaper than a
-  // cryptographic hash when seeding a million inputs.
-  const hex32 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
-  return (
-    hex32(fnv1a(id, 0x811c9dc5 ^ app)) +
-    hex32(fnv1a(id, 0x01000193)) +
-    created.toString(16).padStart(16, "0").slice(-16)
-  );
-}
-
-function fnv1a(text: string, seed: number): number {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash;
-}
-
 /** Inputs per status across all apps (deleting inputs counted apart). */
 export interface StoreTotals {
   total: number;
@@ -187,13 +205,17 @@ export interface StoreTotals {
 
 export class EmulatorStore {
   readonly db: Database.Database;
-  readonly clock = new MicrosClock();
+  readonly clock: MicrosClock;
   private readonly appKeys = new Map<string, number>();
   private readonly appRefs = new Map<number, AppRef>();
   private readonly stmts;
 
-  /** Opens (creating if needed) the store at `path`; `:memory:` for a throwaway one. */
-  constructor(path: string) {
+  /**
+   * Opens (creating if needed) the store at `path`; `:memory:` for a throwaway one. Timestamps
+   * come from `clock`.
+   */
+  constructor(path: string, clock: EmulatorClock = systemClock) {
+    this.clock = new MicrosClock(clock);
     const onDisk = path !== ":memory:" && path !== "";
     if (onDisk) mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
@@ -258,20 +280,41 @@ export class EmulatorStore {
       ),
       updateRest: db.prepare(`UPDATE inputs SET rest = ?, modified = ? WHERE ${key}`),
       deleteNow: db.prepare(`DELETE FROM inputs WHERE ${key}`),
+      deleteImage: db.prepare("DELETE FROM images WHERE app = ? AND seq = ?"),
+      insertImage: db.prepare(
+        "INSERT INTO images (seq, app, name, format, bytes) VALUES (@seq, @app, @name, @format, @bytes)",
+      ),
+      imageByName: db.prepare("SELECT bytes, format FROM images WHERE app = ? AND name = ?"),
+      // The worker's batched writes: each takes a JSON array of rows (json_each), so one tick
+      // costs a handful of statements whatever its size.
+      progressMany: db.prepare(
+        `UPDATE inputs SET status = ${Code.INPUT_IN_PROGRESS}, due = ?, modified = ?
+         WHERE seq IN (SELECT value FROM json_each(?))`,
+      ),
+      settleMany: db.prepare(
+        `UPDATE inputs SET status = j.status, details = j.details, due = NULL, facts = NULL,
+           hosted = j.hosted, info = j.info, modified = ?
+         FROM (SELECT json_extract(value, '$[0]') AS seq, json_extract(value, '$[1]') AS status,
+                 json_extract(value, '$[2]') AS details, json_extract(value, '$[3]') AS hosted,
+                 json_extract(value, '$[4]') AS info
+               FROM json_each(?)) AS j
+         WHERE inputs.seq = j.seq AND inputs.purge IS NULL`,
+      ),
+      clearDueMany: db.prepare(
+        "UPDATE inputs SET due = NULL WHERE seq IN (SELECT value FROM json_each(?))",
+      ),
+      deleteMany: db.prepare("DELETE FROM inputs WHERE seq IN (SELECT value FROM json_each(?))"),
+      deleteImagesMany: db.prepare(
+        "DELETE FROM images WHERE seq IN (SELECT value FROM json_each(?))",
+      ),
       markDeleting: db.prepare(`UPDATE inputs SET purge = ?, due = NULL WHERE ${key}`),
       due: db.prepare(
         `SELECT app, seq, id, url, status, facts, created FROM inputs
          WHERE due IS NOT NULL AND due <= ? ORDER BY due LIMIT ?`,
       ),
       nextDue: db.prepare("SELECT min(due) FROM inputs WHERE due IS NOT NULL").pluck(),
-      setProgress: db.prepare(`UPDATE inputs SET status = ?, due = ?, modified = ? WHERE ${key}`),
       setDue: db.prepare(
         `UPDATE inputs SET due = ? WHERE ${key} AND status = ${Code.INPUT_IN_PROGRESS} AND purge IS NULL`,
-      ),
-      clearDue: db.prepare(`UPDATE inputs SET due = NULL WHERE ${key}`),
-      settle: db.prepare(
-        `UPDATE inputs SET status = ?, details = ?, due = NULL, facts = NULL, hosted = ?, info = ?, modified = ?
-         WHERE ${key} AND purge IS NULL`,
       ),
       purgeDue: db.prepare(
         "SELECT app, seq FROM inputs WHERE purge IS NOT NULL AND purge <= ? ORDER BY purge LIMIT ?",
@@ -416,8 +459,22 @@ export class EmulatorStore {
 
   /** Deletes now (`purgeAt` undefined) or marks the input as deleting until `purgeAt`. */
   deleteInput(key: RowKey, purgeAt?: number): void {
-    if (purgeAt === undefined) this.stmts.deleteNow.run(key.app, key.seq);
-    else this.stmts.markDeleting.run(purgeAt, key.app, key.seq);
+    if (purgeAt === undefined) {
+      this.stmts.deleteNow.run(key.app, key.seq);
+      this.stmts.deleteImage.run(key.app, key.seq);
+    } else {
+      this.stmts.markDeleting.run(purgeAt, key.app, key.seq);
+    }
+  }
+
+  /** Keeps the bytes of an uploaded image under its hosted name (`seq` is its input's). */
+  insertImage(key: RowKey, name: string, bytes: Buffer, format: string | null): void {
+    this.stmts.insertImage.run({ seq: key.seq, app: key.app, name, format, bytes });
+  }
+
+  /** The bytes of the app's uploaded image called `name` (the hosted suffix's last part). */
+  getImage(app: number, name: string): StoredImage | undefined {
+    return this.stmts.imageByName.get(app, name) as StoredImage | undefined;
   }
 
   // ---- the workers' queries ----
@@ -430,27 +487,30 @@ export class EmulatorStore {
     return (this.stmts.nextDue.get() as number | null) ?? undefined;
   }
 
-  setProgress(key: RowKey, status: number, due: number, modified: number): void {
-    this.stmts.setProgress.run(status, due, modified, key.app, key.seq);
-  }
-
   /** Reschedules an input that is in progress (no-op once it settled or is being deleted). */
   setDue(key: RowKey, due: number): void {
     this.stmts.setDue.run(due, key.app, key.seq);
   }
 
-  clearDue(key: RowKey): void {
-    this.stmts.clearDue.run(key.app, key.seq);
-  }
-
-  /** Final indexing outcome (ignored for inputs being deleted). */
-  settle(
-    key: RowKey,
-    outcome: { status: number; details: string | null; hosted: string | null; info: string | null },
-    modified: number,
-  ): void {
-    const { status, details, hosted, info } = outcome;
-    this.stmts.settle.run(status, details, hosted, info, modified, key.app, key.seq);
+  /**
+   * Writes one indexing tick: a statement per kind of change rather than one per input, so that
+   * at latency 0 the worker's cost stays small next to a client's. Settling is ignored for inputs
+   * being deleted.
+   */
+  writeTick(writes: TickWrites, modified: number): void {
+    const seqs = (keys: RowKey[]) => JSON.stringify(keys.map((k) => k.seq));
+    if (writes.progress.length > 0)
+      this.stmts.progressMany.run(writes.progressDue, modified, seqs(writes.progress));
+    if (writes.settled.length > 0) {
+      const rows = writes.settled.map((s) => [s.key.seq, s.status, s.details, s.hosted, s.info]);
+      this.stmts.settleMany.run(modified, JSON.stringify(rows));
+    }
+    for (const { key, due } of writes.rescheduled) this.setDue(key, due);
+    if (writes.cleared.length > 0) this.stmts.clearDueMany.run(seqs(writes.cleared));
+    if (writes.purged.length > 0) {
+      this.stmts.deleteMany.run(seqs(writes.purged));
+      this.stmts.deleteImagesMany.run(seqs(writes.purged));
+    }
   }
 
   purgeDue(now: number, limit: number): RowKey[] {
@@ -478,9 +538,10 @@ export class EmulatorStore {
       if (empty) for (const index of SECONDARY_INDEXES) this.db.exec(`DROP INDEX ${index}`);
       let count = 0;
       for (const input of inputs) {
-        const row = this.seedRow(key, app, input, status, options);
+        const { row, image } = this.seedRow(key, app, input, status, options);
         try {
-          this.insertInput(row);
+          const seq = this.insertInput(row);
+          if (image) this.insertImage({ app: key, seq }, image.name, image.bytes, image.format);
         } catch (error) {
           if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
             throw new Error(`seed: duplicate input id ${row.id}`);
@@ -504,7 +565,7 @@ export class EmulatorStore {
     input: ApiInput,
     status: number,
     options: SeedOptions,
-  ): NewInputRow {
+  ): { row: NewInputRow; image?: { name: string; bytes: Buffer; format: string | null } } {
     const id = input.id || randomUUID().replaceAll("-", "");
     const problem = checkInputId(id);
     if (problem) throw new Error(`seed: input ${id}: ${problem.details}`);
@@ -524,7 +585,7 @@ export class EmulatorStore {
     };
     const created = this.clock.now();
     const settled = status === Code.INPUT_SUCCESS;
-    return {
+    const row: NewInputRow = {
       app: key,
       id,
       url,
@@ -536,6 +597,11 @@ export class EmulatorStore {
       facts: facts ? JSON.stringify(facts) : null,
       hosted: settled ? hostedName(key, id, created) : null,
       info: settled && facts ? renderImageInfo(facts) : null,
+    };
+    if (!bytes) return { row };
+    return {
+      row,
+      image: { name: hostedName(key, id, created), bytes, format: facts?.format ?? null },
     };
   }
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type ApiClient, type ClientEvent, createClient } from "../../src/api/client.js";
 import { ApiError } from "../../src/api/errors.js";
 import type { ApiInput } from "../../src/api/types.js";
-import { startEmulator } from "../../src/emulator/index.js";
+import { ManualClock, startEmulator } from "../../src/emulator/index.js";
 
 /**
  * The real client against the real emulator over HTTP on 127.0.0.1. Backoff is real but short
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function setup(
   emulatorOptions: Omit<Parameters<typeof startEmulator>[0], "port" | "db"> = {},
-  clientOptions: { pat?: string; maxRps?: number } = {},
+  clientOptions: { pat?: string; maxRps?: number; clock?: ManualClock } = {},
 ) {
   const emulator = await startEmulator({ port: 0, db: ":memory:", ...emulatorOptions });
   toClose.push(() => emulator.close());
@@ -30,11 +30,27 @@ async function setup(
     userId: "acme",
     appId: "catalog",
     maxRps: clientOptions.maxRps,
-    retry: fastRetry,
+    retry: clientOptions.clock ? sharedClockRetry(clientOptions.clock) : fastRetry,
     onEvent: (e) => events.push(e),
   });
   toClose.push(() => client.close());
   return { emulator, client, events };
+}
+
+/**
+ * Retry settings on the emulator's own ManualClock: the client's backoff "sleeps" by advancing
+ * that clock, so the emulator's token bucket refills exactly by the time the client waited,
+ * whatever the machine's speed.
+ */
+function sharedClockRetry(clock: ManualClock) {
+  return {
+    ...fastRetry,
+    now: () => clock.nowMs(),
+    sleep: async (ms: number) => {
+      clock.advance(ms);
+    },
+    random: () => 0.5,
+  };
 }
 
 const inputAt = (i: number): ApiInput => ({
@@ -139,10 +155,14 @@ describe("client ↔ emulator", () => {
   });
 
   it("429s during the stream are retried and every input comes back exactly once", async () => {
-    const { client, events } = await setup({ rateLimit: 20 });
+    // Time stands still but for the client's waits: 20 requests/s allows a burst of 20, so the
+    // stream's 21 pages (plus the POST) must meet 429s and wait for tokens.
+    const clock = new ManualClock();
+    const { client, events, emulator } = await setup({ rateLimit: 20, clock }, { clock });
     const ids = await seed(client, 40);
     const pages = await streamIds(client, 2);
     expect(pages.flat()).toEqual(ids);
+    expect(emulator.stats().throttled).toBeGreaterThan(0);
     expect(events.some((e) => e.type === "retry" && e.reason.startsWith("HTTP 429"))).toBe(true);
     expect(events.some((e) => e.type === "throttled")).toBe(true);
   });

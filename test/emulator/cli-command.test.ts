@@ -79,6 +79,37 @@ describe("dataset emulator", () => {
     await expect(
       harness().command.parseAsync(["--download", "maybe"], { from: "user" }),
     ).rejects.toThrow();
+    await expect(
+      harness().command.parseAsync(["--hosted-urls", "yes"], { from: "user" }),
+    ).rejects.toThrow(/--hosted-urls/);
+  });
+
+  it("--hosted-urls on answers uploads with a URL under its own origin, off (default) without", async () => {
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    for (const mode of ["on", undefined] as const) {
+      const { io, command, interrupt } = harness();
+      const flags = ["--port", "0", "--db", ":memory:"];
+      const running = command.parseAsync(mode ? [...flags, "--hosted-urls", mode] : flags, {
+        from: "user",
+      });
+      const url = await listeningUrl(io);
+      const r = await fetch(`${url}/v2/users/acme/apps/catalog/inputs`, {
+        method: "POST",
+        headers: { authorization: "Key tok" },
+        body: JSON.stringify({
+          inputs: [{ id: "up", data: { image: { base64: png.toString("base64") } } }],
+        }),
+      });
+      const image = ((await r.json()) as { inputs: { data: { image: { url?: string } } }[] })
+        .inputs[0]?.data.image;
+      if (mode === "on") expect(image?.url).toMatch(new RegExp(`^${url}/_hosted/orig/users/acme/`));
+      else expect(image).toEqual({});
+      interrupt();
+      await running;
+    }
   });
 
   it("maps every flag to the library option", () => {
@@ -91,6 +122,7 @@ describe("dataset emulator", () => {
         app: "u/a",
         indexDelayMs: 5,
         download: "fetch",
+        hostedUrls: "on",
         failUrl: "bad",
         deleteDelayMs: 6,
         rateLimit: 7,
@@ -106,6 +138,7 @@ describe("dataset emulator", () => {
       app: { userId: "u", appId: "a" },
       indexDelayMs: 5,
       download: "fetch",
+      hostedUrls: "on",
       failUrl: /bad/,
       deleteDelayMs: 6,
       rateLimit: 7,

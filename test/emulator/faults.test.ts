@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FaultInjector, RateLimiter } from "../../src/emulator/faults.js";
+import { FaultInjector, TokenBucket } from "../../src/emulator/faults.js";
 import type { EmulatorStats, RequestLogEntry } from "../../src/emulator/index.js";
 import { APP, emulator, type TestEmulator, urlInput } from "./helpers.js";
 
@@ -38,7 +38,7 @@ describe("rate limit", () => {
 
   it("refills tokens over time (token bucket with a fake clock)", () => {
     let now = 0;
-    const limiter = new RateLimiter(2, () => now);
+    const limiter = new TokenBucket(2, () => now);
     expect(limiter.take().ok).toBe(true);
     expect(limiter.take().ok).toBe(true);
     expect(limiter.take()).toEqual({ ok: false, retryAfterSeconds: 1 });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/emulator/index.js";
 import { APP, emulator, PNG_1x1, type TestEmulator } from "./helpers.js";
 
 /** A loopback image host: a PNG, a 404, a non-image, a slow response and a large one. */
@@ -13,7 +14,7 @@ beforeAll(async () => {
     } else if (req.url === "/text.png") {
       res.writeHead(200, { "content-type": "image/png" }).end("this is not a png");
     } else if (req.url === "/slow.png") {
-      setTimeout(() => res.writeHead(200).end(PNG_1x1), 1000);
+      setTimeout(() => res.writeHead(200).end(PNG_1x1), 5000);
     } else if (req.url === "/large.png") {
       res.writeHead(200).end(Buffer.concat([PNG_1x1, Buffer.alloc(5000)]));
     } else {
@@ -33,24 +34,36 @@ const statusOf = async (emu: TestEmulator, id: string) =>
 
 describe("indexing lifecycle", () => {
   it("moves pending → in progress → success, and GetInputCount follows", async () => {
-    const emu = await emulator({ indexDelayMs: 400 });
+    // Time moves only when the test says: each step is observed exactly, on any machine.
+    const clock = new ManualClock();
+    const emu = await emulator({ indexDelayMs: 400, clock });
     try {
       await emu.post(`${APP}/inputs`, {
         inputs: [{ id: "life", data: { image: { url: "https://img.example.com/l.jpg" } } }],
       });
-      const seen = new Set<number>();
-      const counts: Record<string, number>[] = [];
-      for (let i = 0; i < 300; i++) {
-        const code = await statusOf(emu, "life");
-        seen.add(code);
-        counts.push((await emu.get(`${APP}/inputs/status`)).body.counts);
-        if (code === 30000) break;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      expect([...seen]).toEqual([30001, 30003, 30000]);
-      expect(counts[0]).toMatchObject({ to_process: 1, processing: 0, processed: 0 });
-      expect(counts.some((c) => c.processing === 1)).toBe(true);
-      expect(counts.at(-1)).toMatchObject({
+      const counts = async () => (await emu.get(`${APP}/inputs/status`)).body.counts;
+      const modifiedAt = async () =>
+        (await emu.get(`${APP}/inputs/life`)).body.input.modified_at as string;
+
+      expect(await statusOf(emu, "life")).toBe(30001);
+      expect(await counts()).toMatchObject({ to_process: 1, processing: 0, processed: 0 });
+      const created = await modifiedAt();
+      clock.advance(199);
+      expect(await statusOf(emu, "life")).toBe(30001);
+
+      // (+2: the store's clock adds a microsecond per write while time stands still.)
+      clock.advance(2);
+      expect(await statusOf(emu, "life")).toBe(30003);
+      expect(await counts()).toMatchObject({ to_process: 0, processing: 1, processed: 0 });
+      const started = await modifiedAt();
+      expect(started > created).toBe(true);
+      clock.advance(197);
+      expect(await statusOf(emu, "life")).toBe(30003);
+
+      clock.advance(2);
+      expect(await statusOf(emu, "life")).toBe(30000);
+      expect(await modifiedAt()).not.toBe(started);
+      expect(await counts()).toMatchObject({
         to_process: 0,
         processing: 0,
         processed: 1,
@@ -83,8 +96,9 @@ describe("--download fetch", () => {
   it("succeeds for an image, fails on HTTP errors, non-images, timeouts and oversized bodies", async () => {
     const emu = await emulator({
       download: "fetch",
-      downloadTimeoutMs: 300,
-      downloadMaxBytes: 1000,
+      // Long enough for a loaded machine to download the small files, far below slow.png's 5 s.
+      downloadTimeoutMs: 1500,
+      maxImageBytes: 1000,
     });
     try {
       const names = ["cat.png", "missing.png", "text.png", "slow.png", "large.png"];

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/emulator/index.js";
 import { APP, emulator, type TestEmulator, urlInput } from "./helpers.js";
 
 let emu: TestEmulator;
 beforeAll(async () => {
-  emu = await emulator();
+  // Time stands still: the inputs stay pending, so the replies below never gain `hosted`.
+  emu = await emulator({ clock: new ManualClock() });
 });
 afterAll(() => emu.close());
 

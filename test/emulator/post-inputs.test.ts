@@ -204,7 +204,7 @@ describe("PostInputs", () => {
   });
 
   it("refuses uploads over the per-image limit", async () => {
-    const small = await emulator({ downloadMaxBytes: 10 });
+    const small = await emulator({ maxImageBytes: 10 });
     try {
       const r = await small.post(`${APP}/inputs`, {
         inputs: [{ id: "big", data: { image: { base64: PNG_1x1.toString("base64") } } }],

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatMicros, formatNanos, MicrosClock } from "../../src/emulator/clock.js";
+import { parseStatusCode, statusCodeName } from "../../src/api/status-names.js";
+import { formatMicros, formatNanos, ManualClock, MicrosClock } from "../../src/emulator/clock.js";
 import { sniffImage } from "../../src/emulator/image-sniff.js";
 import { checkInputId, decodeBase64 } from "../../src/emulator/input-parse.js";
 import { matchRoute } from "../../src/emulator/routes.js";
@@ -91,5 +92,51 @@ describe("request details", () => {
     });
     expect(matchRoute("GET", "/v2/users/u/apps/a/inputs/%E0%A4%A")).toEqual({ kind: "not-found" });
     expect(matchRoute("GET", "/v2/users//apps/a/inputs")).toEqual({ kind: "not-found" });
+  });
+});
+
+describe("parseStatusCode (the one table, shared with the client)", () => {
+  it("reads numbers, numeric strings, enum names and their deprecated aliases", () => {
+    expect(parseStatusCode(30000)).toBe(30000);
+    expect(parseStatusCode("30001")).toBe(30001);
+    expect(parseStatusCode("INPUT_SUCCESS")).toBe(30000);
+    expect(parseStatusCode("INPUT_DOWNLOAD_IN_PROGRESS")).toBe(30003);
+    expect(parseStatusCode("INPUT_STORAGE_HOST_FAILED")).toBe(30210);
+    expect(parseStatusCode("ZERO")).toBe(0);
+    expect(statusCodeName(30000)).toBe("INPUT_SUCCESS");
+  });
+
+  it("refuses anything else", () => {
+    for (const value of [-1, 1.5, "NOPE", "", "12a", null, undefined, {}])
+      expect(parseStatusCode(value)).toBeUndefined();
+  });
+});
+
+describe("ManualClock", () => {
+  it("runs due timers in time order as it advances, including timers they set", () => {
+    const clock = new ManualClock(1000);
+    const fired: string[] = [];
+    clock.setTimer(() => fired.push(`b@${clock.nowMs()}`), 20);
+    clock.setTimer(() => {
+      fired.push(`a@${clock.nowMs()}`);
+      clock.setTimer(() => fired.push(`c@${clock.nowMs()}`), 5);
+    }, 10);
+    const cancel = clock.setTimer(() => fired.push("never"), 15);
+    cancel();
+    clock.advance(14);
+    expect(fired).toEqual(["a@1010"]);
+    expect(clock.nowMs()).toBe(1014);
+    clock.advance(100);
+    expect(fired).toEqual(["a@1010", "c@1015", "b@1020"]);
+    expect(clock.nowMs()).toBe(1114);
+  });
+
+  it("drives MicrosClock: strictly increasing, following the manual time", () => {
+    const clock = new ManualClock(2000);
+    const micros = new MicrosClock(clock);
+    expect(micros.now()).toBe(2_000_000);
+    expect(micros.now()).toBe(2_000_001);
+    clock.advance(1);
+    expect(micros.now()).toBe(2_001_000);
   });
 });

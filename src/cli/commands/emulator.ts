@@ -30,6 +30,7 @@ interface EmulatorFlags {
   app?: string;
   indexDelayMs?: number;
   download: "skip" | "fetch";
+  hostedUrls: "on" | "off";
   failUrl?: string;
   deleteDelayMs?: number;
   rateLimit?: number;
@@ -45,6 +46,7 @@ export function emulatorOptionsFromFlags(flags: EmulatorFlags): EmulatorOptions 
     host: flags.host,
     db: flags.db,
     download: flags.download,
+    hostedUrls: flags.hostedUrls,
   };
   if (flags.pat !== undefined) options.pat = flags.pat;
   if (flags.app !== undefined) {
@@ -105,6 +107,14 @@ export function emulatorCommand(io: CliIO): Command {
       new Option("--download <mode>", "fetch: download each image URL when indexing; skip: never")
         .choices(["skip", "fetch"])
         .default("skip"),
+    )
+    .addOption(
+      new Option(
+        "--hosted-urls <mode>",
+        "on: inputs uploaded as bytes come back with a hosted image.url the emulator serves",
+      )
+        .choices(["on", "off"])
+        .default("off"),
     )
     .option("--fail-url <regex>", "inputs whose URL matches fail indexing")
     .option(

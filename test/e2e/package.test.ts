@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv } from "../helpers/cli.js";
 import { STACK_FRAME, targetEnv, useEmulatorProcess } from "./helpers.js";
-import { OFFLINE_NPM, type Packed, packRepository, run, writeTeamProject } from "./packed.js";
+import { OFFLINE_NPM, type Packed, packRepository, REPO, run, writeTeamProject } from "./packed.js";
 import { loadWorkflow, runWorkflow, workflowEnv } from "./workflows.js";
 
 const USER = "e2e-user";
@@ -57,6 +57,14 @@ describe("the published package", () => {
     );
     expect(outside).toEqual([]);
     expect(packed.files.filter((f) => /^(dist\/)?(bench|test)\//.test(f))).toEqual([]);
+  });
+
+  it("its README runs the CLI only in ways that can never fetch another package", () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const blocks = [...readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1] ?? "");
+    const calls = blocks.flatMap((block) => block.match(/\b(npx|npm exec)\b[^\n#]*/g) ?? []);
+    expect(calls.length).toBeGreaterThan(3);
+    for (const call of calls) expect(call, call).toMatch(/^(npx --no|npm exec --no) /);
   });
 
   it("is named clarifai-dataset, with the commands dataset and clarifai-dataset", () => {
@@ -102,9 +110,17 @@ describe("installed into a team's repository, offline", () => {
 
   it("npx --no never runs a package that is not installed", async () => {
     const empty = dirs.make();
-    const r = await sh(empty, "npx --no dataset validate dataset.yaml");
-    expect(r.code).not.toBe(0);
-    expect(r.stdout).toBe("");
+    // `--yes` after the command is the CLI's, not npx's: it must not turn the download back on.
+    for (const call of [
+      "npx --no dataset validate dataset.yaml",
+      "npx --no dataset apply x.yaml --yes",
+    ]) {
+      const r = await sh(empty, call);
+      expect(r.code, call).not.toBe(0);
+      expect(r.stdout).toBe("");
+      // npm is offline here: a download attempt would fail with ENOTCACHED instead.
+      expect(r.stderr).toMatch(/could not determine executable to run/);
+    }
   });
 });
 

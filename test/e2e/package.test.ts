@@ -36,7 +36,10 @@ beforeAll(async () => {
   project = dirs.catalog();
   writeTeamProject(project, packed);
   const installed = await sh(project, "npm ci");
-  expect(installed.code, installed.stderr).toBe(0);
+  expect(
+    installed.code,
+    `${installed.stderr}\n(this test installs from the npm cache that \`npm ci\` fills: run \`npm ci\` first)`,
+  ).toBe(0);
 }, 120_000);
 
 describe("the published package", () => {

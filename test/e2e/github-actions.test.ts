@@ -269,7 +269,6 @@ describe("the workflows' commands against the emulator", () => {
       cwd,
       env: env(workflow, cwd, appId, pat),
       cli: "repo-build",
-      steps: "cli",
     });
 
   it("plan on a PR → 0 with a markdown comment, apply on merge → 0, drift → 0, then 2 after a manifest change", async () => {

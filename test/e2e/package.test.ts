@@ -3,11 +3,13 @@
  * schema only; the tarball installs into a fresh project offline (npm ci from a lock file, the
  * npm cache that our own `npm ci` filled, a dead proxy for anything else); there `npx --no
  * dataset` validates and plans against `dataset emulator` (its own process, from this
- * repository's build), and the GitHub Actions recipes run as written, `npm ci` included. Without
+ * repository's build), and the GitHub Actions recipes' steps run as written (their `npm ci` is the
+ * install). Without
  * better-sqlite3 (an optional dependency) the emulator and the embedded local app say in one line
  * what is missing.
  *
- * Run time: about 25 s on a quiet 2-core machine (pack ~3 s, each offline `npm ci` ~6 s).
+ * Run time: about 30 s of CPU (pack ~3 s, the offline `npm ci` ~6 s, then ~1–2 s per CLI run);
+ * more wall time on a loaded machine.
  */
 import { readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +17,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv } from "../helpers/cli.js";
 import { STACK_FRAME, targetEnv, useEmulatorProcess } from "./helpers.js";
 import { OFFLINE_NPM, type Packed, packRepository, REPO, run, writeTeamProject } from "./packed.js";
-import { loadWorkflow, runWorkflow, workflowEnv } from "./workflows.js";
+import { loadWorkflow, runWorkflow, stepsOf, workflowEnv } from "./workflows.js";
 
 const USER = "e2e-user";
 const PAT = "e2e-package-token";
@@ -35,7 +37,12 @@ beforeAll(async () => {
   packed = await packRepository(dirs.make());
   project = dirs.catalog();
   writeTeamProject(project, packed);
-  const installed = await sh(project, "npm ci");
+  // The recipes' own install step (all three have the same `run: npm ci`).
+  const install = stepsOf(loadWorkflow("dataset-plan.yml"), "plan").find((s) =>
+    s.run?.startsWith("npm "),
+  );
+  expect(install?.run).toBe("npm ci");
+  const installed = await sh(project, install?.run ?? "");
   expect(
     installed.code,
     `${installed.stderr}\n(this test installs from the npm cache that \`npm ci\` fills: run \`npm ci\` first)`,
@@ -172,9 +179,9 @@ describe("without better-sqlite3 (an optional dependency)", () => {
 });
 
 describe("the GitHub Actions recipes in the team's repository", () => {
-  it("plan (npm ci included), apply, then drift find the app in sync", async () => {
+  it("plan, apply, then drift find the app in sync (their npm ci ran in beforeAll)", async () => {
     const appId = "recipes";
-    const steps = async (file: string, which: "all" | "cli", job: string) => {
+    const steps = async (file: string, job: string) => {
       const workflow = loadWorkflow(file);
       const env = workflowEnv(workflow, {
         apiBase: emulator().url,
@@ -187,20 +194,18 @@ describe("the GitHub Actions recipes in the team's repository", () => {
         cwd: project,
         env: { ...OFFLINE_NPM, ...env },
         cli: "installed",
-        steps: which,
         job,
       });
     };
-    const planned = await steps("dataset-plan.yml", "all", "plan");
+    const planned = await steps("dataset-plan.yml", "plan");
     expect(planned.code, planned.stderr).toBe(0);
     expect(readFileSync(join(project, "plan.md"), "utf8")).toMatch(
       /^<!-- dataset-plan: catalog -->/,
     );
-    // npm ci ran once already in this file; the apply and drift jobs run the same install.
-    const applied = await steps("dataset-apply.yml", "cli", "apply");
+    const applied = await steps("dataset-apply.yml", "apply");
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/^Apply complete: 6 created\b/m);
-    const drift = await steps("dataset-drift.yml", "cli", "drift");
+    const drift = await steps("dataset-drift.yml", "drift");
     expect(drift.code, drift.stderr).toBe(0);
     expect(drift.stdout).toMatch(/^No changes\./m);
   });

@@ -104,18 +104,14 @@ export function runStep(script: string, options: StepOptions): Promise<CliResult
   });
 }
 
-/**
- * Runs the workflow's `run:` steps in order and stops at the first failure: the CLI steps only
- * (`steps: "cli"`), or every `run:` step, `npm ci` included (`steps: "all"`).
- */
+/** Runs the workflow's `run:` steps that call the CLI, in order; stops at the first failure. */
 export async function runWorkflow(
   workflow: Workflow,
-  options: StepOptions & { steps: "cli" | "all"; job?: string },
+  options: StepOptions & { job?: string },
 ): Promise<CliResult> {
   let last: CliResult = { code: 0, signal: null, stdout: "", stderr: "" };
   for (const step of stepsOf(workflow, options.job)) {
-    if (step.run === undefined) continue;
-    if (options.steps === "cli" && !step.run.includes(CLI_CALL)) continue;
+    if (step.run === undefined || !step.run.includes(CLI_CALL)) continue;
     last = await runStep(step.run, options);
     if (last.code !== 0) break;
   }

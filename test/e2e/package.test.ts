@@ -135,10 +135,14 @@ describe("installed into a team's repository, offline", () => {
 });
 
 describe("without better-sqlite3 (an optional dependency)", () => {
-  /** `dataset emulator` and the embedded local app (no credentials) in `cwd`. */
+  /**
+   * `dataset emulator` and the embedded local app (no credentials) in `cwd`, run through the
+   * installed bin link (what npx resolves to, without npm's start-up time).
+   */
   async function bothUsers(cwd: string) {
-    const emulatorRun = await sh(cwd, "npx --no dataset emulator --port 0 --db :memory:");
-    const localRun = await sh(cwd, "npx --no dataset plan dataset.yaml");
+    const bin = "node_modules/.bin/dataset";
+    const emulatorRun = await sh(cwd, `${bin} emulator --port 0 --db :memory:`);
+    const localRun = await sh(cwd, `${bin} plan dataset.yaml`);
     return [emulatorRun, localRun];
   }
 

@@ -5,6 +5,7 @@ import type { InputsApi } from "../api/client-types.js";
 import type { PlanTarget } from "../plan/types.js";
 import type { CliIO } from "./io.js";
 import { clientNotices } from "./notices.js";
+import { sqliteMissingError } from "./sqlite-missing.js";
 import { planTargetOf, type Target } from "./target.js";
 
 /** How long the embedded local app keeps a new input pending before it is indexed. */
@@ -53,6 +54,8 @@ export async function connect(
     port: 0,
     db: join(dir, "emulator.db"),
     indexDelayMs: LOCAL_INDEX_DELAY_MS,
+  }).catch((error: unknown) => {
+    throw sqliteMissingError("the embedded local app", error) ?? error;
   });
   io.err(
     target.source.api_base === "default"

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { ApiInput, JsonObject } from "../api/types.js";
 import { type EmulatorClock, MicrosClock, systemClock } from "./clock.js";
 import { hostedName } from "./hosted.js";
@@ -16,6 +16,7 @@ import { sniffImage } from "./image-sniff.js";
 import { checkInputId, decodeBase64 } from "./input-parse.js";
 import type { StoredData } from "./patch-rules.js";
 import { type InputRow, renderImageInfo, renderRest } from "./render.js";
+import { openSqlite } from "./sqlite.js";
 import { Code } from "./status-codes.js";
 
 /** An app, as the path `/v2/users/{userId}/apps/{appId}` names it. */
@@ -218,7 +219,7 @@ export class EmulatorStore {
     this.clock = new MicrosClock(clock);
     const onDisk = path !== ":memory:" && path !== "";
     if (onDisk) mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    this.db = openSqlite(path);
     if (onDisk) this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("cache_size = -65536");

@@ -7,6 +7,7 @@ import type { EmulatorOptions, startEmulator } from "../../emulator/index.js";
 import { parseAppRef } from "../../emulator/options.js";
 import { UserError } from "../../errors.js";
 import type { CliIO, StopSignal } from "../io.js";
+import { sqliteMissingError } from "../sqlite-missing.js";
 
 function numberOption(flag: string, check: (n: number) => boolean, what: string) {
   return (value: string): number => {
@@ -142,6 +143,8 @@ export function emulatorCommand(io: CliIO): Command {
         const { startEmulator } = await import("../../emulator/index.js");
         emulator = await startEmulator(options);
       } catch (error) {
+        const missing = sqliteMissingError("dataset emulator", error);
+        if (missing !== undefined) throw missing;
         const message = (error as Error).message;
         const hint =
           (error as { code?: string }).code === "EADDRINUSE" ? "choose another --port" : undefined;

@@ -148,6 +148,7 @@ function checkPlan(plan: Record<string, unknown>): string[] {
     "unchanged",
     "unmanaged",
   ];
+  if (isRecord(plan.summary) && plan.summary.adopt === undefined) plan.summary.adopt = 0;
   object(plan.summary, "summary", Object.fromEntries(summaryKeys.map((k) => [k, count])));
   if (plan.live !== undefined) {
     object(plan.live, "live", { total: count, owned: count, prunable: count }, ["prunable"]);
@@ -196,6 +197,7 @@ function checkPlan(plan: Record<string, unknown>): string[] {
       replace: 0,
       recreate: 0,
       delete: 0,
+      adopt: 0,
     };
     for (const change of plan.changes as unknown[]) {
       if (isRecord(change) && typeof change.action === "string" && change.action in counted) {
@@ -218,6 +220,7 @@ function checkPlan(plan: Record<string, unknown>): string[] {
 const CHANGE_FIELDS: Record<string, readonly string[]> = {
   create: ["after"],
   update: ["reasons", "before", "after", "live_modified_at"],
+  adopt: ["before", "after", "live_modified_at"],
   replace: ["reason", "before", "after", "live_modified_at"],
   recreate: ["reason", "before", "after", "live_modified_at"],
   delete: ["before", "live_modified_at"],

@@ -1,5 +1,6 @@
 import pc from "picocolors";
 import {
+  ACTION_SYMBOL,
   conceptDeltas,
   conceptsPhrase,
   type DiffLine,
@@ -33,14 +34,6 @@ export interface TextRenderOptions {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-const SYMBOL: Record<ChangeAction, string> = {
-  create: "+",
-  update: "~",
-  replace: "-/+",
-  recreate: "-/+",
-  delete: "-",
-};
-
 const DETAIL = "      ";
 
 /** Control characters (from ids or URLs the API returned) must not reach the terminal raw. */
@@ -56,6 +49,7 @@ function actionColor(colors: Colors, action: ChangeAction): (text: string) => st
     case "create":
       return colors.green;
     case "update":
+    case "adopt":
       return colors.yellow;
     case "replace":
     case "recreate":
@@ -66,7 +60,7 @@ function actionColor(colors: Colors, action: ChangeAction): (text: string) => st
 
 function headline(change: Change, colors: Colors): string {
   const paint = actionColor(colors, change.action);
-  const head = `${SYMBOL[change.action].padStart(3)} ${change.action}`;
+  const head = `${ACTION_SYMBOL[change.action].padStart(3)} ${change.action}`;
   const pad = " ".repeat(8 - change.action.length);
   let note = "";
   if (change.action === "update") note = ` (${change.reasons.join(", ")})`;
@@ -85,7 +79,7 @@ function diffLineText(line: DiffLine, colors: Colors): string {
 
 /** Concept and metadata changes, shared by update, replace and recreate. */
 function dataLines(
-  change: Exclude<Change, { action: "create" | "delete" }>,
+  change: Exclude<Change, { action: "create" | "delete" | "adopt" }>,
   colors: Colors,
 ): string[] {
   const lines: string[] = [];
@@ -137,6 +131,10 @@ function detailLines(change: Change, colors: Colors): string[] {
         ...dataLines(change, colors),
       ];
     }
+    case "adopt":
+      return [
+        `${DETAIL}${safe(formatOwnershipDelta(ownershipDelta(change.before, change.after)))}`,
+      ];
     case "update": {
       const lines = dataLines(change, colors);
       if (change.reasons.includes("ownership")) {

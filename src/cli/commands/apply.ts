@@ -5,9 +5,13 @@ import { checkMassDelete } from "../../apply/guard.js";
 import { lineProgress, type ProgressSink, ttyProgress } from "../../apply/progress.js";
 import { findStaleReasons } from "../../apply/stale.js";
 import type { ApplyReport } from "../../apply/types.js";
-import { parsePlanJson, renderPlanText } from "../../plan/index.js";
+import {
+  parsePlanJson,
+  planLiveApp,
+  refuseConflictingPlan,
+  renderPlanText,
+} from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
-import { computeLivePlan } from "../compute-plan.js";
 import { type Connection, connect, localApiBase } from "../connect.js";
 import { parseDuration } from "../duration.js";
 import { UserError } from "../errors.js";
@@ -58,12 +62,12 @@ export async function runApply(
     });
     connection = await connect(target, io, { onClientEvent });
     try {
-      ({ plan, owned } = await computeLivePlan({
+      ({ plan, owned } = await planLiveApp({
         manifest,
         api: connection.api,
         target: connection.target,
         prune: options.prune === true,
-        cwd: io.cwd,
+        manifestDir: dirname(resolve(io.cwd, manifest.path)),
       }));
     } catch (error) {
       await connection.close();
@@ -81,6 +85,10 @@ export async function runApply(
   }
 
   try {
+    const conflict = refuseConflictingPlan(plan);
+    if (conflict !== undefined) {
+      throw new UserError("plan-conflict", conflict.message, { hint: conflict.hint });
+    }
     const baseDir = dirname(resolve(io.cwd, plan.manifest.path));
     if (savedPlan !== undefined) {
       const reasons = await findStaleReasons({

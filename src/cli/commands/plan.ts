@@ -1,7 +1,12 @@
-import { resolve } from "node:path";
-import { renderPlanJsonChunks, renderPlanMarkdown, renderPlanText } from "../../plan/index.js";
+import { dirname, resolve } from "node:path";
+import {
+  planLiveApp,
+  renderPlanJsonChunks,
+  renderPlanMarkdown,
+  renderPlanText,
+  reportConflicts,
+} from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
-import { computeLivePlan } from "../compute-plan.js";
 import { connect } from "../connect.js";
 import { UserError } from "../errors.js";
 import type { CliIO } from "../io.js";
@@ -47,12 +52,12 @@ export async function runPlan(
   const connection = await connect(target, io);
   let plan: Plan;
   try {
-    ({ plan } = await computeLivePlan({
+    ({ plan } = await planLiveApp({
       manifest,
       api: connection.api,
       target: connection.target,
       prune: options.prune === true,
-      cwd: io.cwd,
+      manifestDir: dirname(resolve(io.cwd, manifest.path)),
     }));
   } finally {
     await connection.close();
@@ -65,6 +70,14 @@ export async function runPlan(
   if (options.out !== undefined) {
     await writeFileAtomic(resolve(io.cwd, options.out), renderPlanJsonChunks(plan));
     io.err(`Saved the plan to ${options.out}; apply exactly it with: dataset apply ${options.out}`);
+  }
+  // A plan the API would refuse is an error, whatever the format: the rendered plan (JSON and
+  // markdown list the conflicts) stays on stdout, the errors go to stderr.
+  const conflicts = reportConflicts(plan);
+  if (conflicts !== undefined) {
+    for (const line of conflicts.lines) io.err(`error: ${line}`);
+    io.err(`hint: ${conflicts.hint}`);
+    return 1;
   }
   return options.detailedExitcode === true && hasChanges(plan) ? 2 : 0;
 }

@@ -83,15 +83,16 @@ describe("plan against a live app", () => {
       "delete:dropped",
       "replace:moved",
       "create:fresh",
-      "update:adopt",
       "update:flip",
+      "adopt:adopt",
     ]);
     expect(plan.summary).toEqual({
       create: 1,
-      update: 2,
+      update: 1,
       replace: 1,
       recreate: 0,
       delete: 1,
+      adopt: 1,
       unchanged: 1,
       unmanaged: 1,
     });

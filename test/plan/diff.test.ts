@@ -518,3 +518,77 @@ describe("helpers", () => {
     });
   });
 });
+
+describe("diffInputs: conflicts (a post the API would refuse)", () => {
+  const U = "https://img.example.com/shared.jpg";
+  const conflictsOf = (desired: DesiredInput[], live: ApiInput[], prune = false) =>
+    diff(desired, live, prune).conflicts;
+
+  it("finds a create whose URL an unmanaged input keeps", () => {
+    expect(
+      conflictsOf([urlInput("new", { url: U })], [liveInput("theirs", { url: U, marker: null })]),
+    ).toEqual([{ id: "new", url: U, live_id: "theirs", prunable: false }]);
+  });
+
+  it("says --prune would free it when the old input is ours and undeclared; with --prune it is gone", () => {
+    const desired = [urlInput("new", { url: U })];
+    const live = [liveInput("old", { url: ` ${U}` })];
+    expect(conflictsOf(desired, live)).toEqual([
+      { id: "new", url: U, live_id: "old", prunable: true },
+    ]);
+    expect(conflictsOf(desired, live, true)).toEqual([]);
+  });
+
+  it("never for a create with allow_duplicate_url: true", () => {
+    expect(
+      conflictsOf([urlInput("new", { url: U, dup: true })], [liveInput("old", { url: U })]),
+    ).toEqual([]);
+  });
+
+  it("finds a replace posting a URL a kept input holds, and not one whose holder is replaced too", () => {
+    // b moves to U, which an input of another manifest keeps.
+    expect(
+      conflictsOf(
+        [urlInput("b", { url: U })],
+        [liveInput("b"), liveInput("theirs", { url: U, marker: { manifest: "other" } })],
+      ),
+    ).toEqual([{ id: "b", url: U, live_id: "theirs", prunable: false }]);
+    // a and b swap URLs: both are deleted before either is posted.
+    const V = "https://img.example.com/other.jpg";
+    expect(
+      conflictsOf(
+        [urlInput("a", { url: V }), urlInput("b", { url: U })],
+        [liveInput("a", { url: U }), liveInput("b", { url: V })],
+      ),
+    ).toEqual([]);
+  });
+
+  it("finds a recreate whose URL another live input keeps", () => {
+    expect(
+      conflictsOf(
+        [urlInput("a", { url: U })],
+        [liveInput("a", { url: U, status: 30002 }), liveInput("copy", { url: U, marker: null })],
+      ),
+    ).toEqual([{ id: "a", url: U, live_id: "copy", prunable: false }]);
+  });
+
+  it("not for an input that keeps its own URL, nor for a byte upload's hosted URL", () => {
+    expect(conflictsOf([urlInput("a", { url: U })], [liveInput("a", { url: U })])).toEqual([]);
+    expect(
+      conflictsOf(
+        [urlInput("new", { url: U })],
+        [liveInput("bytes", { url: U, marker: { manifest: "other", sha256: SHA_A } })],
+      ),
+    ).toEqual([]);
+  });
+
+  it("lists each pair once, sorted, even when the stream repeats an input", () => {
+    const live = [
+      liveInput("z", { url: U, marker: null }),
+      liveInput("y", { url: U, marker: null }),
+    ];
+    expect(
+      conflictsOf([urlInput("new", { url: U })], [...live, ...live]).map((c) => c.live_id),
+    ).toEqual(["y", "z"]);
+  });
+});

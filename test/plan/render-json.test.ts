@@ -261,11 +261,11 @@ describe("parsePlanJson", () => {
         summary.create: must be a non-negative integer
         changes[0].after.data.image.file.sha256: must be a sha256 in hex
         changes[1].reasons[0]: must be one of concepts, metadata, ownership
+        changes[2].live_modified_at: must be a string or null
+        changes[3].action: must be one of create, update, adopt, replace, recreate, delete
         changes[2].id: "puppy1" appears in more than one change
         changes[2].before.id: must equal the change's id
-        changes[2].live_modified_at: must be a string or null
         changes[2].action: a plan made without --prune cannot delete
-        changes[3].action: must be one of create, update, replace, recreate, delete
         summary.create: says -1 but the plan has 1 create changes
         … and 1 more"
     `);

@@ -13,6 +13,7 @@ import {
   type PlanSummary,
   type UpdateReason,
 } from "./types.js";
+import { createUrlClaims } from "./url-claims.js";
 
 /** Options of the diff: what the manifest declares and whether undeclared owned inputs go. */
 export interface DiffOptions {
@@ -78,34 +79,31 @@ export function createDiffer(options: DiffOptions): Differ {
   const { desired } = options;
   // Index by position, and mark seen ids in a byte array: a million ids cost one Map, not two.
   const desiredIndex = new Map<string, number>();
-  // The URLs a post could be refused for: declared URL inputs without allow_duplicate_url.
-  const claimedUrls = new Map<string, number>();
   desired.forEach((input, index) => {
     if (desiredIndex.has(input.id))
       throw new Error(`duplicate desired input id ${JSON.stringify(input.id)}`);
     desiredIndex.set(input.id, index);
-    if (input.image.kind === "url" && !input.allowDuplicateUrl) {
-      const url = input.image.url.trim();
-      if (!claimedUrls.has(url)) claimedUrls.set(url, index);
-    }
   });
+  // The URLs a post could be refused for: declared URL inputs without allow_duplicate_url.
+  const claims = createUrlClaims(desired.map(claimedUrl));
   const seen = new Uint8Array(desired.length);
   const deleted = new Set<string>();
   const changes: Change[] = [];
   const summary = emptySummary();
   const live = { total: 0, owned: 0, prunable: 0 };
-  /** Live inputs kept by this plan whose URL a declared input claims; judged at the end. */
-  const claims: { index: number; conflict: PlanConflict }[] = [];
+  /** Live inputs this plan keeps whose URL a declared input may post, by URL; judged at the end. */
+  const holders = new Map<string, { live_id: string; prunable: boolean }[]>();
   let finished = false;
   const plannedOptions =
     manifestDir === undefined ? { manifestName } : { manifestName, manifestDir };
 
-  function noteKeptUrl(input: ApiInput, prunable: boolean): void {
-    if (claimedUrls.size === 0) return;
+  /** A live input that stays: remember it if a declared post may be refused for its URL. */
+  function noteKeptUrl(input: ApiInput, selfIndex: number, prunable: boolean): void {
     const url = liveSourceUrl(input);
-    const index = url === undefined ? undefined : claimedUrls.get(url);
-    if (url === undefined || index === undefined || desired[index]?.id === input.id) return;
-    claims.push({ index, conflict: { id: "", url, live_id: input.id, prunable } });
+    if (url === undefined || !claims.mayClaim(url, selfIndex)) return;
+    const list = holders.get(url);
+    if (list === undefined) holders.set(url, [{ live_id: input.id, prunable }]);
+    else list.push({ live_id: input.id, prunable });
   }
 
   function observeUndeclared(input: ApiInput): void {
@@ -113,7 +111,7 @@ export function createDiffer(options: DiffOptions): Differ {
     if (owned) live.owned++;
     if (!owned) {
       summary.unmanaged++;
-      noteKeptUrl(input, false);
+      noteKeptUrl(input, -1, false);
     } else if (prune) {
       deleted.add(input.id);
       summary.delete++;
@@ -125,7 +123,7 @@ export function createDiffer(options: DiffOptions): Differ {
       });
     } else {
       live.prunable++;
-      noteKeptUrl(input, true);
+      noteKeptUrl(input, -1, true);
     }
   }
 
@@ -138,33 +136,34 @@ export function createDiffer(options: DiffOptions): Differ {
       metadata: desired.metadata,
       marker: ownershipMarkerFor(desired, manifestName),
     });
-    const base = {
+    // Built only for a change: most inputs of a large app are unchanged.
+    const base = () => ({
       id: desired.id,
       before: normaliseLiveInput(input),
       after: toPlannedInput(desired, plannedOptions),
       live_modified_at: input.modified_at ?? null,
-    };
+    });
     if (differences.image) {
       seen[index] = SEEN_REPOSTED;
       summary.replace++;
       const reason = desired.image.kind === "url" ? "url" : "file";
-      changes.push({ action: "replace", ...base, reason });
+      changes.push({ action: "replace", ...base(), reason });
       return;
     }
     if (isFailedInputStatus(input.status?.code)) {
       seen[index] = SEEN_REPOSTED;
       summary.recreate++;
-      changes.push({ action: "recreate", ...base, reason: "failed" });
+      changes.push({ action: "recreate", ...base(), reason: "failed" });
       return;
     }
-    noteKeptUrl(input, false);
+    noteKeptUrl(input, index, false);
     const reasons: UpdateReason[] = [];
     if (differences.concepts) reasons.push("concepts");
     if (differences.metadata) reasons.push("metadata");
     if (differences.marker) {
       if (reasons.length === 0 && input.data?.metadata?.[OWNERSHIP_KEY] === undefined) {
         summary.adopt++;
-        changes.push({ action: "adopt", ...base });
+        changes.push({ action: "adopt", ...base() });
         return;
       }
       reasons.push("ownership");
@@ -174,17 +173,21 @@ export function createDiffer(options: DiffOptions): Differ {
       return;
     }
     summary.update++;
-    changes.push({ action: "update", reasons, ...base });
+    changes.push({ action: "update", reasons, ...base() });
   }
 
+  /** Creates and reposts (kept inputs post nothing) whose URL a live input keeps. */
   function conflicts(): PlanConflict[] {
+    if (holders.size === 0) return [];
     const found = new Map<string, PlanConflict>();
-    for (const { index, conflict } of claims) {
-      // Kept declared inputs post nothing; only creates and reposts can be refused.
-      if (seen[index] === SEEN_KEPT) continue;
-      const id = desired[index]?.id ?? "";
-      found.set(JSON.stringify([id, conflict.live_id]), { ...conflict, id });
-    }
+    desired.forEach((input, index) => {
+      const url = seen[index] === SEEN_KEPT ? undefined : claimedUrl(input);
+      if (url === undefined) return;
+      for (const holder of holders.get(url) ?? []) {
+        if (holder.live_id === input.id) continue;
+        found.set(JSON.stringify([input.id, holder.live_id]), { id: input.id, url, ...holder });
+      }
+    });
     return [...found.values()].sort(
       (a, b) => compareText(a.id, b.id) || compareText(a.live_id, b.live_id),
     );
@@ -221,6 +224,13 @@ export function createDiffer(options: DiffOptions): Differ {
       return { changes, summary, live, conflicts: conflicts() };
     },
   };
+}
+
+/** The URL a declared input posts without `allow_duplicate_url`, trimmed; else undefined. */
+function claimedUrl(input: DesiredInput): string | undefined {
+  return input.image.kind === "url" && !input.allowDuplicateUrl
+    ? input.image.url.trim()
+    : undefined;
 }
 
 function compareText(a: string, b: string): number {

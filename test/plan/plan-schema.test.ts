@@ -25,13 +25,15 @@ import {
   type UpdateChange,
   type UpdateReason,
 } from "../../src/plan/types.js";
+import {
+  at,
+  type RequiredKeys,
+  type Same,
+  shape,
+  sorted,
+} from "../helpers/schema-shape.js";
 import { liveInput, NAME, planFrom, urlInput } from "./helpers.js";
 import { samplePlan } from "./sample-plan.js";
-
-type RequiredKeys<T> = {
-  [K in keyof T]-?: Record<string, never> extends Pick<T, K> ? never : K;
-}[keyof T];
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 const PLAN = [
   "format_version",
@@ -89,23 +91,6 @@ const typesAgree: true[] = [
   true satisfies Same<(typeof DELETE)[number], RequiredKeys<DeleteChange>>,
   true satisfies Same<(typeof REASONS)[number], UpdateReason>,
 ];
-
-type Json = Record<string, unknown>;
-
-function at(schema: Json, path: string): Json {
-  let node: unknown = schema;
-  for (const key of path.split("/").filter(Boolean)) node = (node as Json)[key];
-  return node as Json;
-}
-
-function shape(node: Json): { keys: string[]; required: string[] } {
-  return {
-    keys: Object.keys((node.properties as Json | undefined) ?? {}).sort(),
-    required: [...((node.required as string[] | undefined) ?? [])].sort(),
-  };
-}
-
-const sorted = (items: readonly string[]) => [...items].sort();
 
 describe("the plan schema and the TypeScript types agree", () => {
   const schema = planSchema();

@@ -1,4 +1,7 @@
-/** The pure planner and its renderers: no I/O anywhere below this directory. */
+/**
+ * The pure planner and its renderers: no I/O below this directory but the injected API client of
+ * `planLiveApp` and the package's own schema/plan.schema.json, read once to check saved plans.
+ */
 export { canonicalJson, readOwnershipMarker, sortKeysDeep, userMetadata } from "./canonical.js";
 export {
   compareInput,

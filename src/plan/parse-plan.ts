@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { UserError } from "../cli/errors.js";
-import { schemaDirectory } from "../manifest/schema.js";
+import { packageSchema } from "../manifest/schema.js";
 import { type ChangeAction, type Plan, SUMMARY_KEYS } from "./types.js";
 
 /** At most this many problems are listed; a file this broken is not worth a longer report. */
@@ -70,9 +68,9 @@ interface PlanSchema {
 
 let compiled: PlanSchema | undefined;
 
-/** schema/plan.schema.json compiled once per process. */
+/** schema/plan.schema.json, parsed (the package's own file, read once when first needed). */
 export function planSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(schemaDirectory(), PLAN_SCHEMA_FILE), "utf8"));
+  return packageSchema(PLAN_SCHEMA_FILE);
 }
 
 function compile(): PlanSchema {

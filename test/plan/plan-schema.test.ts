@@ -25,13 +25,7 @@ import {
   type UpdateChange,
   type UpdateReason,
 } from "../../src/plan/types.js";
-import {
-  at,
-  type RequiredKeys,
-  type Same,
-  shape,
-  sorted,
-} from "../helpers/schema-shape.js";
+import { at, type RequiredKeys, type Same, shape, sorted } from "../helpers/schema-shape.js";
 import { liveInput, NAME, planFrom, urlInput } from "./helpers.js";
 import { samplePlan } from "./sample-plan.js";
 

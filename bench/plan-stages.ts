@@ -1,5 +1,5 @@
 /**
- * Where a plan's time goes, run as its own process: the stages of `computeLivePlan` timed one by
+ * Where a plan's time goes, run as its own process: the stages of `planLiveApp` timed one by
  * one (load the manifest, index it, stream the app into the differ, assemble, render), plus the
  * YAML parse alone. Prints one JSON line of milliseconds and RSS readings.
  */

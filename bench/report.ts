@@ -214,7 +214,7 @@ export function renderReport(results: BenchResults, analysis?: string): string {
     out.push(
       "### Where a plan's time goes",
       "",
-      "The stages of `computeLivePlan` timed one by one in one process (bench/plan-stages.ts), app in sync.",
+      "The stages of `planLiveApp` timed one by one in one process (bench/plan-stages.ts), app in sync.",
       "`stream + diff` is the whole StreamInputs loop; `diff` the part of it spent in `differ.observe`.",
       "Live heap = heap in use after a forced full GC (outside the timed stages): what the loaded",
       "manifest, then the manifest plus the differ's state, keep alive.",

@@ -12,7 +12,6 @@ export { checkMassDelete } from "./apply/guard.js";
 export { findStaleReasons } from "./apply/stale.js";
 export type { ApplyEvent, ApplyFailure, ApplyReport } from "./apply/types.js";
 export { waitForIndexing } from "./apply/wait.js";
-export { computeLivePlan } from "./cli/compute-plan.js";
 export {
   type EmulatorHandle,
   type EmulatorOptions,

@@ -1,9 +1,9 @@
 import type { InputsApi } from "../api/client-types.js";
 import { ApiError, NetworkError } from "../api/errors.js";
 import { type ApiInput, type ApiStatus, StatusCode } from "../api/types.js";
-import type { Change, Plan, PlannedInput, UpdateChange } from "../plan/types.js";
+import { liveMatchesPlanned } from "../plan/compare.js";
+import type { AdoptChange, Change, Plan, PlannedInput, UpdateChange } from "../plan/types.js";
 import { type ReadFile, toPatchInput, toPostInput } from "./encode.js";
-import { liveMatchesPlanned } from "./matches.js";
 import { chunk, chunkBySize, runBounded } from "./queue.js";
 import {
   describeStatus,
@@ -196,7 +196,12 @@ class ApplyRun {
       }
     }
     const written = await this.createPhase(toPost);
-    await this.updatePhase(changes.filter((c): c is UpdateChange => c.action === "update"));
+    // An adopt is the same overwrite patch as an update: it only adds the marker.
+    await this.updatePhase(
+      changes.filter(
+        (c): c is UpdateChange | AdoptChange => c.action === "update" || c.action === "adopt",
+      ),
+    );
 
     this.report.waited = this.o.wait.enabled;
     if (this.o.wait.enabled && written.size > 0 && !this.stopped) {
@@ -522,7 +527,7 @@ class ApplyRun {
    * PatchInputs with overwrite: concepts and metadata exactly as planned; the media stays, and a
    * live `geo` is sent back unchanged so that overwrite does not drop it.
    */
-  private async updatePhase(changes: UpdateChange[]): Promise<void> {
+  private async updatePhase(changes: (UpdateChange | AdoptChange)[]): Promise<void> {
     if (changes.length === 0 || this.stopped) return;
     const total = changes.length;
     const liveGeo = new Map(changes.map((c) => [c.id, c.before.data?.geo]));

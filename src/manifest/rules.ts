@@ -8,9 +8,7 @@
  */
 import type { DocPath } from "./doc-path.js";
 import { isRecord } from "./doc-path.js";
-
-/** The reserved metadata key that carries ownership (contract §4). */
-export const RESERVED_METADATA_KEY = "_dataset";
+import { OWNERSHIP_KEY } from "./types.js";
 
 /** A place in the manifest: a file (by index in load order; 0 is the root) and a path in it. */
 export interface RulePlace {
@@ -201,16 +199,16 @@ function checkConcepts(concepts: unknown, where: Where, issues: RuleIssue[]): vo
 }
 
 function isCleanMetadata(metadata: Record<string, unknown>): boolean {
-  return !Object.hasOwn(metadata, RESERVED_METADATA_KEY) && isJsonSafe(metadata);
+  return !Object.hasOwn(metadata, OWNERSHIP_KEY) && isJsonSafe(metadata);
 }
 
 function checkMetadata(metadata: unknown, where: Where, issues: RuleIssue[]): void {
   if (!isRecord(metadata)) return;
-  if (Object.hasOwn(metadata, RESERVED_METADATA_KEY)) {
+  if (Object.hasOwn(metadata, OWNERSHIP_KEY)) {
     issues.push({
       file: where.file,
-      path: [...where.path, RESERVED_METADATA_KEY],
-      message: `"${RESERVED_METADATA_KEY}" is reserved for dataset's ownership marker; use another key`,
+      path: [...where.path, OWNERSHIP_KEY],
+      message: `"${OWNERSHIP_KEY}" is reserved for dataset's ownership marker; use another key`,
       key: true,
     });
   }

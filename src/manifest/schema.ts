@@ -39,6 +39,11 @@ export function schemaDirectory(): string {
   }
 }
 
+/** A schema file of the package's `schema/` directory, parsed (e.g. `plan.schema.json`). */
+export function packageSchema(fileName: string): Record<string, unknown> {
+  return readJson(join(schemaDirectory(), fileName));
+}
+
 /** The parsed dataset schema (the single source of truth for the manifest's shape). */
 export function datasetSchema(): Record<string, unknown> {
   return schemas().dataset;

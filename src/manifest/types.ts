@@ -1,5 +1,11 @@
 import type { JsonObject } from "../api/types.js";
 
+/**
+ * The reserved metadata key of the ownership marker `dataset` writes on every input (contract §4);
+ * a manifest may not use it.
+ */
+export const OWNERSHIP_KEY = "_dataset";
+
 /** Where something stands in a source file (1-based line and column). */
 export interface SourceLocation {
   file: string;

@@ -1,25 +1,28 @@
 import { structuredPatch } from "diff";
 import type { ApiInput } from "../api/types.js";
 import { canonicalJson, readOwnershipMarker, userMetadata } from "./canonical.js";
-import type { PlannedInput, PlanSummary } from "./types.js";
+import { conceptValues, liveSourceUrl } from "./compare.js";
+import type { ChangeAction, PlannedInput, PlanSummary } from "./types.js";
 
 /**
  * What the renderers say about a change, computed once here so that text and markdown agree.
  * Structural equality decided the plan; these helpers only explain it.
  */
 
+/** The symbol of each action in the text and markdown plans (contract §3). */
+export const ACTION_SYMBOL: Record<ChangeAction, string> = {
+  create: "+",
+  update: "~",
+  adopt: "~",
+  replace: "-/+",
+  recreate: "-/+",
+  delete: "-",
+};
+
 export type ConceptDelta =
   | { kind: "added"; id: string; value: number }
   | { kind: "removed"; id: string; value: number }
   | { kind: "changed"; id: string; from: number; to: number };
-
-function conceptValues(
-  concepts: readonly { id: string; value?: number }[] | undefined,
-): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const c of concepts ?? []) out.set(c.id, Number(c.value ?? 1));
-  return out;
-}
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -108,16 +111,13 @@ export function formatOwnershipDelta(delta: OwnershipDelta): string {
   return `owner: ${delta.from} -> ${delta.to}`;
 }
 
-/** The image of a planned input as one phrase: its URL, or `file <path>`. */
-export function plannedImageLabel(input: PlannedInput): string {
-  const image = input.data.image;
-  return "file" in image ? `file ${image.file.path}` : image.url;
-}
-
-/** The image of a live input: its URL, or `uploaded file (sha256 1234abcd…)` when it has none. */
+/**
+ * The image of a live input: the URL it was created from, or `uploaded file (sha256 1234abcd…)`
+ * for a byte upload (whose hosted URL is the API's copy, never shown as the image).
+ */
 export function liveImageLabel(input: ApiInput): string {
-  const url = input.data?.image?.url;
-  if (url !== undefined && url !== "") return url;
+  const url = liveSourceUrl(input);
+  if (url !== undefined) return url;
   const sha = readOwnershipMarker(input.data?.metadata)?.sha256;
   return sha === undefined ? "uploaded file" : `uploaded file (sha256 ${shortSha(sha)})`;
 }
@@ -129,9 +129,13 @@ export function shortSha(sha256: string): string {
 /** The replaced image, e.g. `url: https://a -> https://b` or `file: cat.jpg (sha256 ab… -> cd…)`. */
 export function imageChangeLine(before: ApiInput, after: PlannedInput): string {
   const image = after.data.image;
-  if (!("file" in image)) return `url: ${liveImageLabel(before)} -> ${image.url}`;
-  const url = before.data?.image?.url;
-  if (url !== undefined && url !== "") return `image: ${url} -> file ${image.file.path}`;
+  const url = liveSourceUrl(before);
+  if (!("file" in image)) {
+    return url === undefined
+      ? `image: ${liveImageLabel(before)} -> ${image.url}`
+      : `url: ${url} -> ${image.url}`;
+  }
+  if (url !== undefined) return `image: ${url} -> file ${image.file.path}`;
   const oldSha = readOwnershipMarker(before.data?.metadata)?.sha256;
   const from = oldSha === undefined ? "unknown" : shortSha(oldSha);
   return `file: ${image.file.path} (sha256 ${from} -> ${shortSha(image.file.sha256)})`;
@@ -181,27 +185,32 @@ export function deletionSentence(
 /**
  * `Plan: 2 to create, 1 to update, 1 to replace, 0 to delete. 40 unchanged, 3 unmanaged.`
  * Recreates (delete + create of a failed input) get their own `, 1 to recreate` after replace,
- * only when there are any, so the common line stays exactly as documented and the counts still
- * match the `-/+ recreate` entries listed above it.
+ * and adoptions `, 1 to adopt` after delete, only when there are any, so the common line stays
+ * exactly as documented and the counts still match the entries listed above it.
  */
 export function formatSummaryLine(summary: PlanSummary): string {
   const recreate = summary.recreate > 0 ? `, ${summary.recreate} to recreate` : "";
+  const adopt = summary.adopt > 0 ? `, ${summary.adopt} to adopt` : "";
   return (
     `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.replace} to replace` +
-    `${recreate}, ${summary.delete} to delete. ${summary.unchanged} unchanged, ${summary.unmanaged} unmanaged.`
+    `${recreate}, ${summary.delete} to delete${adopt}. ${summary.unchanged} unchanged, ${summary.unmanaged} unmanaged.`
   );
 }
 
 /** Declared inputs kept as they are plus those that change: the manifest's size. */
 export function declaredCount(summary: PlanSummary): number {
-  return summary.create + summary.update + summary.replace + summary.recreate + summary.unchanged;
+  return changedCount(summary) - summary.delete + summary.unchanged;
+}
+
+/** Inputs the plan writes or deletes. */
+function changedCount(summary: PlanSummary): number {
+  const { create, update, adopt, replace, recreate } = summary;
+  return create + update + adopt + replace + recreate + summary.delete;
 }
 
 /** Whether the plan changes nothing. */
 export function isEmptyPlan(summary: PlanSummary): boolean {
-  return (
-    summary.create + summary.update + summary.replace + summary.recreate + summary.delete === 0
-  );
+  return changedCount(summary) === 0;
 }
 
 /** `2 owned inputs are no longer declared; run with --prune to delete them.` */

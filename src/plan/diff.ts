@@ -1,15 +1,19 @@
-import type { ApiConcept, ApiInput } from "../api/types.js";
-import type { DesiredConcept, DesiredInput } from "../manifest/types.js";
-import { jsonEqual, readOwnershipMarker } from "./canonical.js";
+import type { ApiInput } from "../api/types.js";
+import type { DesiredInput } from "../manifest/types.js";
+import { readOwnershipMarker } from "./canonical.js";
+import { compareInput, liveSourceUrl } from "./compare.js";
 import { indexStateOf } from "./input-status.js";
 import { normaliseLiveInput, ownershipMarkerFor, toPlannedInput } from "./planned-input.js";
 import {
   type Change,
+  emptySummary,
   type LiveStats,
   OWNERSHIP_KEY,
+  type PlanConflict,
   type PlanSummary,
   type UpdateReason,
 } from "./types.js";
+import { createUrlClaims } from "./url-claims.js";
 
 /** Options of the diff: what the manifest declares and whether undeclared owned inputs go. */
 export interface DiffOptions {
@@ -21,11 +25,13 @@ export interface DiffOptions {
   manifestDir?: string;
 }
 
-/** What the diff found: the changes (unsorted) and the counts. */
+/** What the diff found: the changes (unsorted), the counts and the posts the API would refuse. */
 export interface DiffResult {
   changes: Change[];
   summary: PlanSummary;
   live: Required<LiveStats>;
+  /** Sorted by declared id, then live id. */
+  conflicts: PlanConflict[];
 }
 
 /** A streaming diff: feed live inputs as pages arrive, then `finish()` once. */
@@ -42,41 +48,31 @@ export function isFailedInputStatus(code: number | undefined): boolean {
   return code !== undefined && indexStateOf(code) === "failed";
 }
 
-/** Concepts as a set of (id, value): order never matters; a missing live value is the API's 1. */
-function sameConcepts(
-  desired: readonly DesiredConcept[],
-  live: readonly ApiConcept[] | undefined,
-): boolean {
-  const listed = live ?? [];
-  if (listed.length === desired.length && listed.length <= SMALL_CONCEPT_LIST) {
-    // Desired ids are distinct, so with equal lengths "every desired concept is listed live with
-    // its value" is set equality; short lists compare faster without a Map.
-    for (const concept of desired) {
-      const match = listed.find((c) => c.id === concept.id);
-      if (match === undefined || Number(match.value ?? 1) !== concept.value) return false;
-    }
-    return true;
-  }
-  const liveValues = new Map<string, number>();
-  for (const c of listed) liveValues.set(c.id, Number(c.value ?? 1));
-  if (liveValues.size !== desired.length) return false;
-  return desired.every((c) => liveValues.get(c.id) === c.value);
-}
-
-const SMALL_CONCEPT_LIST = 16;
+/** What became of a declared input (by index); absent = not seen live yet, so a create. */
+const SEEN_KEPT = 1;
+/** Seen live, and the plan deletes and posts it again (replace, recreate). */
+const SEEN_REPOSTED = 2;
 
 /**
- * Creates the streaming diff. Memory holds the desired index, the set of declared ids already seen
- * and the changes found, never the whole live app; every live input costs one Map lookup.
+ * Creates the streaming diff. Memory holds the desired index, the declared URLs a post could
+ * conflict on, a byte per declared input and the changes found, never the whole live app; every
+ * live input costs one or two Map lookups.
  *
- * Decisions, per declared id seen live (first match wins):
- * - image differs (URL for url inputs; for file inputs the marker's sha256, and no URL) → replace;
+ * Decisions, per declared id seen live (first match wins), by {@link compareInput}:
+ * - image differs (the URL of a URL input; the marker's sha256 of a file input) → replace;
  * - status is a failure (INPUT_FAILED and kin) → recreate;
- * - concepts, user metadata or the ownership marker differ → update (marker only = adoption);
+ * - concepts or user metadata differ → update (with `ownership` when the marker differs too);
+ * - only the marker differs: no marker at all → adopt; another manifest's or a malformed one →
+ *   update (`ownership`), so that taking an input over from another manifest reads as a change;
  * - otherwise unchanged.
  * Undeclared live inputs owned by this manifest are deleted with `prune`; without it they are
  * counted in `live.prunable` (so the text can say `--prune` would delete them) and in neither
  * `delete` nor `unmanaged`. Every other undeclared input is `unmanaged`.
+ *
+ * Conflicts: a declared URL input without `allow_duplicate_url` that this plan posts (create,
+ * replace, recreate) while a live input this plan keeps holds the same URL would be refused by the
+ * API. A create that allows duplicates never conflicts (the API does not say whether the live
+ * side allowed them, and it need not: only the posted input's flag counts).
  */
 export function createDiffer(options: DiffOptions): Differ {
   const { manifestName, prune, manifestDir } = options;
@@ -88,28 +84,34 @@ export function createDiffer(options: DiffOptions): Differ {
       throw new Error(`duplicate desired input id ${JSON.stringify(input.id)}`);
     desiredIndex.set(input.id, index);
   });
+  // The URLs a post could be refused for: declared URL inputs without allow_duplicate_url.
+  const claims = createUrlClaims(desired.map(claimedUrl));
   const seen = new Uint8Array(desired.length);
   const deleted = new Set<string>();
   const changes: Change[] = [];
-  const summary: PlanSummary = {
-    create: 0,
-    update: 0,
-    replace: 0,
-    recreate: 0,
-    delete: 0,
-    unchanged: 0,
-    unmanaged: 0,
-  };
+  const summary = emptySummary();
   const live = { total: 0, owned: 0, prunable: 0 };
+  /** Live inputs this plan keeps whose URL a declared input may post, by URL; judged at the end. */
+  const holders = new Map<string, { live_id: string; prunable: boolean }[]>();
   let finished = false;
   const plannedOptions =
     manifestDir === undefined ? { manifestName } : { manifestName, manifestDir };
+
+  /** A live input that stays: remember it if a declared post may be refused for its URL. */
+  function noteKeptUrl(input: ApiInput, selfIndex: number, prunable: boolean): void {
+    const url = liveSourceUrl(input);
+    if (url === undefined || !claims.mayClaim(url, selfIndex)) return;
+    const list = holders.get(url);
+    if (list === undefined) holders.set(url, [{ live_id: input.id, prunable }]);
+    else list.push({ live_id: input.id, prunable });
+  }
 
   function observeUndeclared(input: ApiInput): void {
     const owned = readOwnershipMarker(input.data?.metadata)?.manifest === manifestName;
     if (owned) live.owned++;
     if (!owned) {
       summary.unmanaged++;
+      noteKeptUrl(input, -1, false);
     } else if (prune) {
       deleted.add(input.id);
       summary.delete++;
@@ -121,45 +123,49 @@ export function createDiffer(options: DiffOptions): Differ {
       });
     } else {
       live.prunable++;
+      noteKeptUrl(input, -1, true);
     }
   }
 
-  function observeDeclared(desired: DesiredInput, input: ApiInput): void {
-    const metadata = input.data?.metadata;
-    const marker = readOwnershipMarker(metadata);
+  function observeDeclared(index: number, desired: DesiredInput, input: ApiInput): void {
+    const marker = readOwnershipMarker(input.data?.metadata);
     if (marker?.manifest === manifestName) live.owned++;
-    const liveUrl = input.data?.image?.url?.trim() ?? "";
-    const sameImage =
-      desired.image.kind === "url"
-        ? liveUrl === desired.image.url.trim()
-        : liveUrl === "" && marker?.sha256 === desired.image.sha256;
-    const base = { id: desired.id, live_modified_at: input.modified_at ?? null };
-    if (!sameImage) {
+    const differences = compareInput(input, {
+      image: desired.image,
+      concepts: desired.concepts,
+      metadata: desired.metadata,
+      marker: ownershipMarkerFor(desired, manifestName),
+    });
+    // Built only for a change: most inputs of a large app are unchanged.
+    const base = () => ({
+      id: desired.id,
+      before: normaliseLiveInput(input),
+      after: toPlannedInput(desired, plannedOptions),
+      live_modified_at: input.modified_at ?? null,
+    });
+    if (differences.image) {
+      seen[index] = SEEN_REPOSTED;
       summary.replace++;
-      changes.push({
-        action: "replace",
-        ...base,
-        reason: desired.image.kind === "url" ? "url" : "file",
-        before: normaliseLiveInput(input),
-        after: toPlannedInput(desired, plannedOptions),
-      });
+      const reason = desired.image.kind === "url" ? "url" : "file";
+      changes.push({ action: "replace", ...base(), reason });
       return;
     }
     if (isFailedInputStatus(input.status?.code)) {
+      seen[index] = SEEN_REPOSTED;
       summary.recreate++;
-      changes.push({
-        action: "recreate",
-        ...base,
-        reason: "failed",
-        before: normaliseLiveInput(input),
-        after: toPlannedInput(desired, plannedOptions),
-      });
+      changes.push({ action: "recreate", ...base(), reason: "failed" });
       return;
     }
+    noteKeptUrl(input, index, false);
     const reasons: UpdateReason[] = [];
-    if (!sameConcepts(desired.concepts, input.data?.concepts)) reasons.push("concepts");
-    if (!jsonEqual(metadata ?? {}, desired.metadata, OWNERSHIP_KEY)) reasons.push("metadata");
-    if (!jsonEqual(metadata?.[OWNERSHIP_KEY], ownershipMarkerFor(desired, manifestName))) {
+    if (differences.concepts) reasons.push("concepts");
+    if (differences.metadata) reasons.push("metadata");
+    if (differences.marker) {
+      if (reasons.length === 0 && input.data?.metadata?.[OWNERSHIP_KEY] === undefined) {
+        summary.adopt++;
+        changes.push({ action: "adopt", ...base() });
+        return;
+      }
       reasons.push("ownership");
     }
     if (reasons.length === 0) {
@@ -167,14 +173,24 @@ export function createDiffer(options: DiffOptions): Differ {
       return;
     }
     summary.update++;
-    changes.push({
-      action: "update",
-      id: desired.id,
-      reasons,
-      before: normaliseLiveInput(input),
-      after: toPlannedInput(desired, plannedOptions),
-      live_modified_at: base.live_modified_at,
+    changes.push({ action: "update", reasons, ...base() });
+  }
+
+  /** Creates and reposts (kept inputs post nothing) whose URL a live input keeps. */
+  function conflicts(): PlanConflict[] {
+    if (holders.size === 0) return [];
+    const found = new Map<string, PlanConflict>();
+    desired.forEach((input, index) => {
+      const url = seen[index] === SEEN_KEPT ? undefined : claimedUrl(input);
+      if (url === undefined) return;
+      for (const holder of holders.get(url) ?? []) {
+        if (holder.live_id === input.id) continue;
+        found.set(JSON.stringify([input.id, holder.live_id]), { id: input.id, url, ...holder });
+      }
     });
+    return [...found.values()].sort(
+      (a, b) => compareText(a.id, b.id) || compareText(a.live_id, b.live_id),
+    );
   }
 
   return {
@@ -188,16 +204,16 @@ export function createDiffer(options: DiffOptions): Differ {
         return;
       }
       // A stream that repeats an id (concurrent writes) must not produce two changes.
-      if (seen[index] === 1) return;
+      if (seen[index] !== 0) return;
       live.total++;
-      seen[index] = 1;
-      observeDeclared(desired[index] as DesiredInput, input);
+      seen[index] = SEEN_KEPT;
+      observeDeclared(index, desired[index] as DesiredInput, input);
     },
     finish(): DiffResult {
       if (finished) throw new Error("finish() called twice");
       finished = true;
       desired.forEach((input, index) => {
-        if (seen[index] === 1) return;
+        if (seen[index] !== 0) return;
         summary.create++;
         changes.push({
           action: "create",
@@ -205,9 +221,20 @@ export function createDiffer(options: DiffOptions): Differ {
           after: toPlannedInput(input, plannedOptions),
         });
       });
-      return { changes, summary, live };
+      return { changes, summary, live, conflicts: conflicts() };
     },
   };
+}
+
+/** The URL a declared input posts without `allow_duplicate_url`, trimmed; else undefined. */
+function claimedUrl(input: DesiredInput): string | undefined {
+  return input.image.kind === "url" && !input.allowDuplicateUrl
+    ? input.image.url.trim()
+    : undefined;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The diff over a whole live listing at once (a wrapper over {@link createDiffer}). */

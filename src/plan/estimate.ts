@@ -22,7 +22,7 @@ export interface RequestEstimate {
  * - polls confirming that replaced/recreated ids are free again before they are posted (ListInputs
  *   per batch each round, then one GetInput per id, as the API frees an id only once GetInput
  *   answers "does not exist");
- * - PostInputs for creates, replaces and recreates; PatchInputs for updates, one per batch;
+ * - PostInputs for creates, replaces and recreates; PatchInputs for updates and adoptions, one per batch;
  * - polls waiting for the written inputs to index.
  * Polls assume `pollRounds` rounds of one request per batch of ids; slow indexing adds more.
  */
@@ -41,7 +41,7 @@ export function estimateRequests(
     batches(reposted) * rounds +
     reposted +
     batches(written) +
-    batches(s.update) +
+    batches(s.update + s.adopt) +
     batches(written) * rounds;
   const estimate: RequestEstimate = { requests };
   if (options.maxRps !== undefined && options.maxRps > 0) {

@@ -1,5 +1,30 @@
-/** The pure planner and its renderers: no I/O anywhere below this directory. */
+/**
+ * The pure planner and its renderers: no I/O below this directory but the injected API client of
+ * `planLiveApp` and the package's own schema/plan.schema.json, read once to check saved plans.
+ */
 export { canonicalJson, readOwnershipMarker, sortKeysDeep, userMetadata } from "./canonical.js";
+export {
+  compareInput,
+  conceptValues,
+  type DeclaredImage,
+  type DeclaredInput,
+  declaredFromPlanned,
+  hostedOriginalUrl,
+  type InputDifferences,
+  isByteUpload,
+  liveMatchesPlanned,
+  liveSourceUrl,
+  sameConcepts,
+  sameImage,
+  sameUserMetadata,
+} from "./compare.js";
+export {
+  type ConflictReport,
+  conflictHint,
+  conflictLine,
+  refuseConflictingPlan,
+  reportConflicts,
+} from "./conflicts.js";
 export {
   createDiffer,
   type Differ,
@@ -17,8 +42,9 @@ export {
   type RequestEstimate,
 } from "./estimate.js";
 export { type IndexState, indexStateOf } from "./input-status.js";
+export { type LivePlan, type LivePlanRequest, planLiveApp } from "./live-plan.js";
 export { parsePlanJson } from "./parse-plan.js";
-export { ACTION_ORDER, buildPlan, compareChanges, type PlanHeader, planInputs } from "./plan.js";
+export { ACTION_ORDER, buildPlan, compareChanges, type PlanHeader } from "./plan.js";
 export { apiBaseOf, describeTarget, locationOf, type TargetLocation } from "./plan-target.js";
 export {
   normaliseLiveInput,

@@ -1,15 +1,23 @@
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { UserError } from "../errors.js";
-import type { Plan } from "./types.js";
+import { packageSchema } from "../manifest/schema.js";
+import { type ChangeAction, type Plan, SUMMARY_KEYS } from "./types.js";
 
 /** At most this many problems are listed; a file this broken is not worth a longer report. */
 const MAX_PROBLEMS = 10;
 
-const SHA256 = /^[0-9a-f]{64}$/;
+export const PLAN_SCHEMA_FILE = "plan.schema.json";
+
+const HINT = "pass a file written by `dataset plan --out FILE`";
 
 /**
- * Reads a saved plan (`dataset plan --out`, i.e. {@link renderPlanJson}'s output) back, checking its
- * shape so that apply never acts on a file it misreads. Throws a `UserError` (code `plan-invalid`)
- * naming the JSON path of each problem; a wrong `format_version` is reported alone.
+ * Reads a saved plan (`dataset plan --out`, i.e. {@link renderPlanJson}'s output) back, checked
+ * against schema/plan.schema.json and the rules a schema cannot say (the summary agrees with the
+ * changes, deletes need a plan made with `--prune`, each change's inputs carry its id, no id in two
+ * changes), so that apply never acts on a file it misreads. Throws a `UserError` (code
+ * `plan-invalid`) naming the JSON path of each problem; a wrong `format_version` is reported alone.
+ * A plan written before `adopt` existed reads with `summary.adopt` 0.
  */
 export function parsePlanJson(text: string, source = "plan"): Plan {
   let value: unknown;
@@ -17,7 +25,7 @@ export function parsePlanJson(text: string, source = "plan"): Plan {
     value = JSON.parse(text);
   } catch (error) {
     throw new UserError("plan-invalid", `${source}: not valid JSON (${(error as Error).message})`, {
-      hint: "pass a file written by `dataset plan --out FILE`",
+      hint: HINT,
     });
   }
   if (!isRecord(value)) throw invalid(source, ["(root): must be an object"]);
@@ -28,9 +36,11 @@ export function parsePlanJson(text: string, source = "plan"): Plan {
       { hint: "make the plan again with this version: dataset plan <manifest> --out FILE" },
     );
   }
-  const problems = checkPlan(value);
+  const problems = [...schemaProblems(value), ...semanticProblems(value)];
   if (problems.length > 0) throw invalid(source, problems);
-  return value as unknown as Plan;
+  const plan = value as unknown as Plan;
+  plan.summary.adopt ??= 0;
+  return plan;
 }
 
 function invalid(source: string, problems: string[]): UserError {
@@ -40,9 +50,7 @@ function invalid(source: string, problems: string[]): UserError {
   return new UserError(
     "plan-invalid",
     `${source} is not a valid plan:\n  ${shown.join("\n  ")}${more}`,
-    {
-      hint: "pass a file written by `dataset plan --out FILE`",
-    },
+    { hint: HINT },
   );
 }
 
@@ -50,190 +58,170 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-type Check = (value: unknown, path: string) => void;
+interface PlanSchema {
+  /** The plan without its changes. */
+  head: ValidateFunction;
+  /** One change. */
+  change: ValidateFunction;
+  actions: readonly string[];
+}
 
-/** Collects every problem of a parsed plan, each as `path: message`. */
-function checkPlan(plan: Record<string, unknown>): string[] {
+let compiled: PlanSchema | undefined;
+
+/** schema/plan.schema.json, parsed (the package's own file, read once when first needed). */
+export function planSchema(): Record<string, unknown> {
+  return packageSchema(PLAN_SCHEMA_FILE);
+}
+
+function compile(): PlanSchema {
+  if (compiled !== undefined) return compiled;
+  const schema = planSchema();
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    // `required` inside `if` names properties its `then`/`else` declare.
+    strictRequired: false,
+    discriminator: true,
+  });
+  ajv.addSchema(schema, PLAN_SCHEMA_FILE);
+  const head = ajv.getSchema(PLAN_SCHEMA_FILE);
+  const change = ajv.getSchema(`${PLAN_SCHEMA_FILE}#/$defs/change`);
+  if (head === undefined || change === undefined) throw new Error("plan schema did not compile");
+  const branches = schema.$defs as Record<string, { properties: { action: { const: string } } }>;
+  const actions = Object.keys(branches)
+    .filter((key) => key.endsWith("Change"))
+    .map((key) => branches[key]?.properties.action.const ?? key);
+  compiled = { head, change, actions };
+  return compiled;
+}
+
+/**
+ * Schema problems as `path: message`. Each change is checked on its own: within one call ajv
+ * concatenates error arrays at every `$ref`, which is quadratic in the number of errors.
+ */
+function schemaProblems(plan: Record<string, unknown>): string[] {
+  const { head, change, actions } = compile();
   const problems: string[] = [];
-  const fail = (path: string, message: string): void => {
-    problems.push(`${path}: ${message}`);
-  };
-  const str: Check = (v, p) => {
-    if (typeof v !== "string") fail(p, "must be a string");
-  };
-  const bool: Check = (v, p) => {
-    if (typeof v !== "boolean") fail(p, "must be a boolean");
-  };
-  const count: Check = (v, p) => {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      fail(p, "must be a non-negative integer");
-  };
-  const oneOf =
-    (allowed: readonly string[]): Check =>
-    (v, p) => {
-      if (typeof v !== "string" || !allowed.includes(v))
-        fail(p, `must be one of ${allowed.join(", ")}`);
-    };
-  const modifiedAt: Check = (v, p) => {
-    if (v !== null && typeof v !== "string") fail(p, "must be a string or null");
-  };
-  const object = (
-    v: unknown,
-    p: string,
-    fields: Record<string, Check>,
-    optional: readonly string[] = [],
-  ) => {
-    if (!isRecord(v)) {
-      fail(p, "must be an object");
-      return;
-    }
-    for (const [key, check] of Object.entries(fields)) {
-      if (v[key] !== undefined) check(v[key], `${p}.${key}`);
-      else if (!optional.includes(key)) fail(`${p}.${key}`, "is missing");
+  const check = (fn: ValidateFunction, data: unknown, prefix: string) => {
+    if (fn(data)) return;
+    for (const error of fn.errors ?? []) {
+      const problem = describe(error, prefix, actions);
+      if (problem !== undefined && !problems.includes(problem)) problems.push(problem);
     }
   };
-  const sameId =
-    (id: string): Check =>
-    (v, p) => {
-      if (v !== id) fail(p, "must equal the change's id");
-    };
-  const image: Check = (v, p) => {
-    if (isRecord(v) && v.file !== undefined) {
-      object(v.file, `${p}.file`, { path: str, sha256: sha256Check(fail), size: count });
-    } else if (isRecord(v) && typeof v.url === "string") {
-      if (v.allow_duplicate_url !== undefined)
-        bool(v.allow_duplicate_url, `${p}.allow_duplicate_url`);
-    } else {
-      fail(p, "must be {url} or {file: {path, sha256, size}}");
-    }
-  };
-  const concepts: Check = (v, p) => {
-    if (!Array.isArray(v)) {
-      fail(p, "must be an array");
-      return;
-    }
-    for (const [i, c] of v.entries())
-      object(c, `${p}[${i}]`, { id: str, value: oneOfNumbers(fail, [0, 1]) });
-  };
-  const metadata: Check = (v, p) => {
-    if (!isRecord(v)) fail(p, "must be an object");
-  };
-  const planned =
-    (id: string): Check =>
-    (v, p) =>
-      object(v, p, { id: sameId(id), data: (d, q) => object(d, q, { image, concepts, metadata }) });
-  const live =
-    (id: string): Check =>
-    (v, p) =>
-      object(v, p, { id: sameId(id) });
-  const reasons: Check = (v, p) => {
-    if (!Array.isArray(v) || v.length === 0) {
-      fail(p, "must be a non-empty array");
-      return;
-    }
-    for (const [i, r] of v.entries()) oneOf(["concepts", "metadata", "ownership"])(r, `${p}[${i}]`);
-  };
-
-  object(plan.manifest, "manifest", { path: str, name: str, sha256: str });
-  object(plan.target, "target", { api_base: str, user_id: str, app_id: str, local: bool }, [
-    "local",
-  ]);
-  object(plan.options, "options", { prune: bool });
-  const summaryKeys = [
-    "create",
-    "update",
-    "replace",
-    "recreate",
-    "delete",
-    "unchanged",
-    "unmanaged",
-  ];
-  object(plan.summary, "summary", Object.fromEntries(summaryKeys.map((k) => [k, count])));
-  if (plan.live !== undefined) {
-    object(plan.live, "live", { total: count, owned: count, prunable: count }, ["prunable"]);
+  const { changes } = plan;
+  check(head, Array.isArray(changes) ? { ...plan, changes: [] } : plan, "");
+  if (Array.isArray(changes)) {
+    changes.forEach((item: unknown, index) => {
+      if (problems.length <= MAX_PROBLEMS) check(change, item, `/changes/${index}`);
+    });
   }
-  if (!Array.isArray(plan.changes)) {
-    fail("changes", "must be an array");
-    return problems;
-  }
+  return problems;
+}
 
+/** `/changes/0/after/id` → `changes[0].after.id`. */
+function jsonPath(pointer: string): string {
+  let out = "";
+  for (const raw of pointer.split("/").slice(1)) {
+    const part = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    out += /^\d+$/.test(part) ? `[${part}]` : out === "" ? part : `.${part}`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "a string",
+  integer: "an integer",
+  number: "a number",
+  boolean: "a boolean",
+  object: "an object",
+  array: "an array",
+  null: "null",
+};
+
+/** One ajv error in words, or undefined for errors that only say a sub-schema failed. */
+function describe(
+  error: ErrorObject,
+  prefix: string,
+  actions: readonly string[],
+): string | undefined {
+  const path = jsonPath(prefix + error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  const at = (key: string) => (path === "(root)" ? key : `${path}.${key}`);
+  switch (error.keyword) {
+    case "required":
+      return `${at(String(params.missingProperty))}: is missing`;
+    case "additionalProperties":
+      return `${at(String(params.additionalProperty))}: is not a field of a format_version 1 plan`;
+    case "type": {
+      const types = String(params.type).split(",");
+      return `${path}: must be ${types.map((t) => TYPE_WORDS[t] ?? t).join(" or ")}`;
+    }
+    case "minimum":
+      return `${path}: must be a non-negative integer`;
+    case "minLength":
+    case "minItems":
+      return `${path}: must not be empty`;
+    case "enum":
+      return `${path}: must be one of ${(params.allowedValues as unknown[]).join(", ")}`;
+    case "const":
+      return `${path}: must be ${JSON.stringify(params.allowedValue)}`;
+    case "pattern":
+      return `${path}: must be a sha256 in hex`;
+    case "discriminator":
+      return params.error === "tag"
+        ? `${at("action")}: is missing`
+        : `${at("action")}: must be one of ${actions.join(", ")}`;
+    case "if":
+    case "oneOf":
+      return undefined;
+    default:
+      return `${path}: ${error.message ?? "is invalid"}`;
+  }
+}
+
+/**
+ * The rules the schema cannot say. The summary is what a reviewer read, so it must say exactly
+ * what the changes do; a plan made without `--prune` cannot delete.
+ */
+function semanticProblems(plan: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (!Array.isArray(plan.changes)) return problems;
+  const counted = new Map<string, number>();
   const seen = new Set<string>();
-  for (const [i, change] of (plan.changes as unknown[]).entries()) {
-    const p = `changes[${i}]`;
-    if (!isRecord(change)) {
-      fail(p, "must be an object");
-      continue;
-    }
-    const id = change.id;
-    if (typeof id !== "string" || id === "") {
-      fail(`${p}.id`, "must be a non-empty string");
-      continue;
-    }
-    if (seen.has(id)) fail(`${p}.id`, `${JSON.stringify(id)} appears in more than one change`);
+  const prune = isRecord(plan.options) && plan.options.prune === true;
+  plan.changes.forEach((change: unknown, index) => {
+    if (!isRecord(change) || typeof change.id !== "string") return;
+    const p = `changes[${index}]`;
+    const { id, action } = change;
+    if (seen.has(id))
+      problems.push(`${p}.id: ${JSON.stringify(id)} appears in more than one change`);
     seen.add(id);
-    const fields = CHANGE_FIELDS[String(change.action)];
-    if (fields === undefined) {
-      fail(`${p}.action`, "must be one of create, update, replace, recreate, delete");
-      continue;
-    }
-    const checks: Record<string, Check> = {
-      after: planned(id),
-      before: live(id),
-      live_modified_at: modifiedAt,
-      reasons,
-      reason: oneOf(change.action === "recreate" ? ["failed"] : ["url", "file"]),
-    };
-    object(change, p, Object.fromEntries(fields.map((f) => [f, checks[f] as Check])));
-    if (change.action === "delete" && isRecord(plan.options) && plan.options.prune !== true) {
-      fail(`${p}.action`, "a plan made without --prune cannot delete");
-    }
-  }
-  // The summary is what a reviewer read; it must say exactly what the changes do.
-  if (isRecord(plan.summary)) {
-    const counted: Record<string, number> = {
-      create: 0,
-      update: 0,
-      replace: 0,
-      recreate: 0,
-      delete: 0,
-    };
-    for (const change of plan.changes as unknown[]) {
-      if (isRecord(change) && typeof change.action === "string" && change.action in counted) {
-        counted[change.action] = (counted[change.action] ?? 0) + 1;
+    for (const side of ["before", "after"]) {
+      const input = change[side];
+      if (isRecord(input) && typeof input.id === "string" && input.id !== id) {
+        problems.push(`${p}.${side}.id: must equal the change's id`);
       }
     }
-    for (const [action, n] of Object.entries(counted)) {
-      if (typeof plan.summary[action] === "number" && plan.summary[action] !== n) {
-        fail(
-          `summary.${action}`,
-          `says ${String(plan.summary[action])} but the plan has ${n} ${action} changes`,
-        );
+    if (action === "delete" && !prune) {
+      problems.push(`${p}.action: a plan made without --prune cannot delete`);
+    }
+    if (typeof action === "string") counted.set(action, (counted.get(action) ?? 0) + 1);
+  });
+  if (isRecord(plan.summary)) {
+    const summary = plan.summary;
+    for (const action of SUMMARY_KEYS) {
+      if (!isChangeAction(action)) continue;
+      const said = summary[action] ?? (action === "adopt" ? 0 : undefined);
+      const n = counted.get(action) ?? 0;
+      if (typeof said === "number" && said !== n) {
+        problems.push(`summary.${action}: says ${said} but the plan has ${n} ${action} changes`);
       }
     }
   }
   return problems;
 }
 
-/** The fields each action requires. */
-const CHANGE_FIELDS: Record<string, readonly string[]> = {
-  create: ["after"],
-  update: ["reasons", "before", "after", "live_modified_at"],
-  replace: ["reason", "before", "after", "live_modified_at"],
-  recreate: ["reason", "before", "after", "live_modified_at"],
-  delete: ["before", "live_modified_at"],
-};
-
-function sha256Check(fail: (path: string, message: string) => void): Check {
-  return (v, p) => {
-    if (typeof v !== "string" || !SHA256.test(v)) fail(p, "must be a sha256 in hex");
-  };
-}
-
-function oneOfNumbers(
-  fail: (path: string, message: string) => void,
-  allowed: readonly number[],
-): Check {
-  return (v, p) => {
-    if (typeof v !== "number" || !allowed.includes(v)) fail(p, `must be ${allowed.join(" or ")}`);
-  };
+function isChangeAction(key: (typeof SUMMARY_KEYS)[number]): key is ChangeAction & typeof key {
+  return key !== "unchanged" && key !== "unmanaged";
 }

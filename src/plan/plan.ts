@@ -1,6 +1,12 @@
-import type { ApiInput } from "../api/types.js";
-import { type DiffOptions, diffInputs } from "./diff.js";
-import type { Change, ChangeAction, LiveStats, Plan, PlanSummary, PlanTarget } from "./types.js";
+import type {
+  Change,
+  ChangeAction,
+  LiveStats,
+  Plan,
+  PlanConflict,
+  PlanSummary,
+  PlanTarget,
+} from "./types.js";
 
 /** The order in which changes are listed and applied: deletes free ids before anything is posted. */
 export const ACTION_ORDER: readonly ChangeAction[] = [
@@ -9,15 +15,13 @@ export const ACTION_ORDER: readonly ChangeAction[] = [
   "recreate",
   "create",
   "update",
+  "adopt",
 ];
 
-const RANK: Record<ChangeAction, number> = {
-  delete: 0,
-  replace: 1,
-  recreate: 2,
-  create: 3,
-  update: 4,
-};
+const RANK = Object.fromEntries(ACTION_ORDER.map((action, index) => [action, index])) as Record<
+  ChangeAction,
+  number
+>;
 
 /** Compares by action (see {@link ACTION_ORDER}), then by id in code-unit order (locale-free). */
 export function compareChanges(a: Change, b: Change): number {
@@ -33,9 +37,17 @@ export interface PlanHeader {
   prune: boolean;
 }
 
-/** Assembles the versioned Plan; sorts a copy of `changes` into the stable order. */
+/**
+ * Assembles the versioned Plan; sorts a copy of `changes` into the stable order. `conflicts` are
+ * recorded only when there are any.
+ */
 export function buildPlan(
-  options: PlanHeader & { changes: readonly Change[]; summary: PlanSummary; live?: LiveStats },
+  options: PlanHeader & {
+    changes: readonly Change[];
+    summary: PlanSummary;
+    live?: LiveStats;
+    conflicts?: readonly PlanConflict[];
+  },
 ): Plan {
   const plan: Plan = {
     format_version: 1,
@@ -46,23 +58,8 @@ export function buildPlan(
     changes: [...options.changes].sort(compareChanges),
   };
   if (options.live !== undefined) plan.live = { ...options.live };
+  if (options.conflicts !== undefined && options.conflicts.length > 0) {
+    plan.conflicts = options.conflicts.map((c) => ({ ...c }));
+  }
   return plan;
-}
-
-/**
- * The whole pure planner in one call: desired inputs × a live listing → Plan. Commands that stream
- * pages use {@link createDiffer} and {@link buildPlan} instead, to keep one page in memory.
- */
-export function planInputs(
-  options: PlanHeader & Omit<DiffOptions, "manifestName" | "prune"> & { live: Iterable<ApiInput> },
-): Plan {
-  const diffOptions: DiffOptions & { live: Iterable<ApiInput> } = {
-    manifestName: options.manifest.name,
-    desired: options.desired,
-    prune: options.prune,
-    live: options.live,
-  };
-  if (options.manifestDir !== undefined) diffOptions.manifestDir = options.manifestDir;
-  const result = diffInputs(diffOptions);
-  return buildPlan({ ...options, ...result });
 }

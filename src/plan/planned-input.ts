@@ -1,6 +1,7 @@
 import type { ApiData, ApiInput, ApiStatus, JsonObject } from "../api/types.js";
 import type { DesiredInput } from "../manifest/types.js";
 import { userMetadata } from "./canonical.js";
+import { liveSourceUrl } from "./compare.js";
 import { OWNERSHIP_KEY, type OwnershipMarker, type PlannedInput } from "./types.js";
 
 /** The marker `dataset` writes on an input: the manifest's name, and the file's sha256 for files. */
@@ -85,12 +86,13 @@ export function relativePosixPath(from: string, to: string): string {
  * A live input trimmed to what the plan needs (`before`): id, image URL, concepts as `{id, value}`
  * (a missing value is the API's default 1), metadata, timestamps and status code/description.
  * Hosted URLs, image info and the concepts' echoed names are noise that would make plans bulky
- * and unstable.
+ * and unstable. A byte upload keeps no URL: the one the API echoes is its hosted copy (which needs
+ * the token to fetch), not the image's identity, and must not read as the "before" image.
  */
 export function normaliseLiveInput(live: ApiInput): ApiInput {
   const data: ApiData = {};
-  const url = live.data?.image?.url;
-  if (url !== undefined && url !== "") data.image = { url };
+  const url = liveSourceUrl(live);
+  if (url !== undefined && url !== "") data.image = { url: live.data?.image?.url ?? url };
   const concepts = live.data?.concepts;
   if (concepts !== undefined && concepts.length > 0) {
     data.concepts = concepts.map((c) => ({ id: c.id, value: c.value ?? 1 }));

@@ -1,5 +1,5 @@
 import { sortKeysDeep } from "./canonical.js";
-import type { Change, Plan } from "./types.js";
+import { type Change, type Plan, SUMMARY_KEYS } from "./types.js";
 
 /**
  * The plan for programs (contract §3) and the `--out` file: `format_version: 1`, every change,
@@ -29,15 +29,15 @@ export function* renderPlanJsonChunks(plan: Plan): Generator<string> {
   yield first ? "]\n}\n" : "\n  ]\n}\n";
 }
 
-const PLAN_KEYS = ["format_version", "manifest", "target", "options", "summary", "live", "changes"];
-const SUMMARY_KEYS = [
-  "create",
-  "update",
-  "replace",
-  "recreate",
-  "delete",
-  "unchanged",
-  "unmanaged",
+const PLAN_KEYS = [
+  "format_version",
+  "manifest",
+  "target",
+  "options",
+  "summary",
+  "live",
+  "conflicts",
+  "changes",
 ];
 const CHANGE_KEYS = ["action", "id", "reason", "reasons", "before", "after", "live_modified_at"];
 const INPUT_KEYS = ["id", "data", "created_at", "modified_at", "status"];
@@ -70,6 +70,9 @@ function orderPlanMember(key: string, value: unknown): unknown {
     return ordered(value, ["api_base", "user_id", "app_id", "local"]);
   if (key === "summary" && isRecord(value)) return ordered(value, SUMMARY_KEYS);
   if (key === "live" && isRecord(value)) return ordered(value, ["total", "owned", "prunable"]);
+  if (key === "conflicts" && Array.isArray(value)) {
+    return value.map((c) => (isRecord(c) ? ordered(c, ["id", "url", "live_id", "prunable"]) : c));
+  }
   return sortKeysDeep(value);
 }
 

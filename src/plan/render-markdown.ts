@@ -1,4 +1,6 @@
+import { reportConflicts } from "./conflicts.js";
 import {
+  ACTION_SYMBOL,
   conceptDeltas,
   conceptsPhrase,
   type DiffLine,
@@ -18,7 +20,7 @@ import {
 import { estimateRequests, formatCount, formatEstimate } from "./estimate.js";
 import { ACTION_ORDER } from "./plan.js";
 import { describeTarget } from "./plan-target.js";
-import type { Change, ChangeAction, Plan } from "./types.js";
+import { type Change, type ChangeAction, type Plan, SUMMARY_KEYS } from "./types.js";
 
 /** Options of {@link renderPlanMarkdown}. */
 export interface MarkdownRenderOptions {
@@ -38,14 +40,6 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Metadata diff lines shown per change, and characters per line: one change must stay small. */
 const MAX_DIFF_LINES = 40;
 const MAX_LINE_CHARS = 300;
-
-const SYMBOL: Record<ChangeAction, string> = {
-  delete: "-",
-  replace: "-/+",
-  recreate: "-/+",
-  create: "+",
-  update: "~",
-};
 
 /**
  * Text made inert in both markdown and HTML: `<` and `&` (no tag or entity can start) and the
@@ -91,7 +85,9 @@ function diffBlock(lines: readonly DiffLine[]): string[] {
   return ["", `  ${f}diff`, ...shown.map((l) => `  ${l}`), `  ${f}`];
 }
 
-function conceptLine(change: Exclude<Change, { action: "create" | "delete" }>): string | undefined {
+function conceptLine(
+  change: Exclude<Change, { action: "create" | "delete" | "adopt" }>,
+): string | undefined {
   const deltas = conceptDeltas(change.before, change.after);
   if (deltas.length === 0) return undefined;
   return `concepts: ${deltas.map((d) => code(formatConceptDelta(d))).join(" ")}`;
@@ -118,6 +114,12 @@ function renderEntry(change: Change): string {
     case "delete":
       images = [change.before.data?.image?.url];
       details.push(escapeMarkdown(liveImageLabel(change.before)));
+      break;
+    case "adopt":
+      images = [change.before.data?.image?.url];
+      details.push(
+        escapeMarkdown(formatOwnershipDelta(ownershipDelta(change.before, change.after))),
+      );
       break;
     case "update":
     case "replace":
@@ -160,15 +162,14 @@ function renderEntry(change: Change): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The summary as a table: every count, in the one key order; Adopt only when there are any. */
 function summaryTable(plan: Plan): string {
-  const s = plan.summary;
-  const cells = [s.create, s.update, s.replace, s.recreate, s.delete, s.unchanged, s.unmanaged].map(
-    formatCount,
-  );
+  const keys = SUMMARY_KEYS.filter((key) => key !== "adopt" || plan.summary.adopt > 0);
+  const title = (key: string) => `${key[0]?.toUpperCase()}${key.slice(1)}`;
   return [
-    "| Create | Update | Replace | Recreate | Delete | Unchanged | Unmanaged |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    `| ${cells.join(" | ")} |`,
+    `| ${keys.map(title).join(" | ")} |`,
+    `| ${keys.map(() => "---:").join(" | ")} |`,
+    `| ${keys.map((key) => formatCount(plan.summary[key])).join(" | ")} |`,
   ].join("\n");
 }
 
@@ -180,6 +181,17 @@ function header(plan: Plan, options: MarkdownRenderOptions): string[] {
     `Target: ${escapeMarkdown(describeTarget(plan.target))}`,
     "",
   ];
+  const conflicts = reportConflicts(plan);
+  if (conflicts !== undefined) {
+    const n = plan.conflicts?.length ?? 0;
+    parts.push(
+      "> [!CAUTION]",
+      `> Apply would be refused: ${formatCount(n)} ${n === 1 ? "input posts a URL" : "inputs post URLs"} that a live input keeps.`,
+      ...conflicts.lines.map((line) => `> - ${escapeMarkdown(line)}`),
+      `> Ways out: ${escapeMarkdown(conflicts.hint)}.`,
+      "",
+    );
+  }
   const prunable = plan.live?.prunable ?? 0;
   if (isEmptyPlan(plan.summary)) {
     const n = declaredCount(plan.summary);
@@ -249,7 +261,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions = 
     const changes = groups.get(action) ?? [];
     // Each remaining action gets an equal share of what is left; unused room flows on.
     const share = Math.floor(room / (present.length - index));
-    const title = `${SYMBOL[action]} ${formatCount(changes.length)} to ${action}`;
+    const title = `${ACTION_SYMBOL[action]} ${formatCount(changes.length)} to ${action}`;
     const open = `\n<details${action === "delete" ? " open" : ""}><summary><strong>${title}</strong></summary>\n\n`;
     const more = (n: number) => `\n_… and ${formatCount(n)} more to ${action} not shown._\n`;
     const close = "\n</details>\n";

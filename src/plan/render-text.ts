@@ -1,5 +1,6 @@
 import pc from "picocolors";
 import {
+  ACTION_SYMBOL,
   conceptDeltas,
   conceptsPhrase,
   type DiffLine,
@@ -36,14 +37,6 @@ export interface TextRenderOptions {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-const SYMBOL: Record<ChangeAction, string> = {
-  create: "+",
-  update: "~",
-  replace: "-/+",
-  recreate: "-/+",
-  delete: "-",
-};
-
 const DETAIL = "      ";
 
 /** Control characters (from ids or URLs the API returned) must not reach the terminal raw. */
@@ -59,6 +52,7 @@ function actionColor(colors: Colors, action: ChangeAction): (text: string) => st
     case "create":
       return colors.green;
     case "update":
+    case "adopt":
       return colors.yellow;
     case "replace":
     case "recreate":
@@ -69,7 +63,7 @@ function actionColor(colors: Colors, action: ChangeAction): (text: string) => st
 
 function headline(change: Change, colors: Colors): string {
   const paint = actionColor(colors, change.action);
-  const head = `${SYMBOL[change.action].padStart(3)} ${change.action}`;
+  const head = `${ACTION_SYMBOL[change.action].padStart(3)} ${change.action}`;
   const pad = " ".repeat(8 - change.action.length);
   let note = "";
   if (change.action === "update") note = ` (${change.reasons.join(", ")})`;
@@ -88,7 +82,7 @@ function diffLineText(line: DiffLine, colors: Colors): string {
 
 /** Concept and metadata changes, shared by update, replace and recreate. */
 function dataLines(
-  change: Exclude<Change, { action: "create" | "delete" }>,
+  change: Exclude<Change, { action: "create" | "delete" | "adopt" }>,
   colors: Colors,
 ): string[] {
   const lines: string[] = [];
@@ -140,6 +134,10 @@ function detailLines(change: Change, colors: Colors): string[] {
         ...dataLines(change, colors),
       ];
     }
+    case "adopt":
+      return [
+        `${DETAIL}${safe(formatOwnershipDelta(ownershipDelta(change.before, change.after)))}`,
+      ];
     case "update": {
       const lines = dataLines(change, colors);
       if (change.reasons.includes("ownership")) {
@@ -188,7 +186,7 @@ export function* renderPlanTextChunks(plan: Plan, options: TextRenderOptions): G
     for (const action of ACTION_ORDER) {
       const count = summary[action];
       if (count > 0) {
-        const head = `${SYMBOL[action].padStart(3)} ${action}`;
+        const head = `${ACTION_SYMBOL[action].padStart(3)} ${action}`;
         yield line(`${actionColor(colors, action)(head)}${" ".repeat(9 - action.length)}${count}`);
       }
     }

@@ -5,9 +5,13 @@ import type { ApiInput } from "../api/types.js";
  * object; `apply plan.json` reads it back. See contract §3.
  */
 
-export type ChangeAction = "create" | "update" | "replace" | "recreate" | "delete";
+export type ChangeAction = "create" | "update" | "adopt" | "replace" | "recreate" | "delete";
 
-/** Why an update is needed. `ownership` = the `_dataset` marker is missing or differs (adoption). */
+/**
+ * Why an update is needed. `ownership` = the `_dataset` marker is missing or differs: another
+ * manifest's, or not exactly the one apply writes. (An input whose only difference is a missing
+ * marker is an `adopt`, not an update.)
+ */
 export type UpdateReason = "concepts" | "metadata" | "ownership";
 
 /** Why a replace is needed: the image URL changed, or the file's content (sha256) changed. */
@@ -54,6 +58,18 @@ export interface UpdateChange {
   live_modified_at: string | null;
 }
 
+/**
+ * An input that already holds the declared image, concepts and metadata but carries no ownership
+ * marker: apply only adds the marker (the same overwrite patch as an update).
+ */
+export interface AdoptChange {
+  action: "adopt";
+  id: string;
+  before: ApiInput;
+  after: PlannedInput;
+  live_modified_at: string | null;
+}
+
 export interface ReplaceChange {
   action: "replace";
   id: string;
@@ -79,7 +95,13 @@ export interface DeleteChange {
   live_modified_at: string | null;
 }
 
-export type Change = CreateChange | UpdateChange | ReplaceChange | RecreateChange | DeleteChange;
+export type Change =
+  | CreateChange
+  | UpdateChange
+  | AdoptChange
+  | ReplaceChange
+  | RecreateChange
+  | DeleteChange;
 
 export interface PlanSummary {
   create: number;
@@ -87,8 +109,49 @@ export interface PlanSummary {
   replace: number;
   recreate: number;
   delete: number;
+  adopt: number;
   unchanged: number;
   unmanaged: number;
+}
+
+/** The summary's keys in their one order (JSON output, the markdown table, the schema). */
+export const SUMMARY_KEYS = [
+  "create",
+  "update",
+  "replace",
+  "recreate",
+  "delete",
+  "adopt",
+  "unchanged",
+  "unmanaged",
+] as const satisfies readonly (keyof PlanSummary)[];
+
+/** A summary with every count at zero. */
+export function emptySummary(): PlanSummary {
+  return {
+    create: 0,
+    update: 0,
+    replace: 0,
+    recreate: 0,
+    delete: 0,
+    adopt: 0,
+    unchanged: 0,
+    unmanaged: 0,
+  };
+}
+
+/**
+ * A create, replace or recreate that the API would refuse: it posts `url` without
+ * `allow_duplicate_url` while the live input `live_id` keeps that URL after this apply.
+ */
+export interface PlanConflict {
+  /** The declared input that would be posted. */
+  id: string;
+  url: string;
+  /** The live input that holds the URL and that this plan leaves in place. */
+  live_id: string;
+  /** The live input is owned by this manifest and no longer declared: `--prune` deletes it. */
+  prunable: boolean;
 }
 
 export interface PlanTarget {
@@ -133,14 +196,15 @@ export interface Plan {
   target: PlanTarget;
   options: { prune: boolean };
   summary: PlanSummary;
-  /** Deletes first, then replace, recreate, create, update; each group sorted by id. */
+  /** Deletes first, then replace, recreate, create, update, adopt; each group sorted by id. */
   changes: Change[];
   /** What the live app held when the plan was made. Optional for older plan files. */
   live?: LiveStats;
+  /** Posts the API would refuse (a URL a live input keeps); present only when there are any. */
+  conflicts?: PlanConflict[];
 }
 
-/** The reserved metadata key that marks an input as written by `dataset`. */
-export const OWNERSHIP_KEY = "_dataset";
+export { OWNERSHIP_KEY } from "../manifest/types.js";
 
 export interface OwnershipMarker {
   manifest: string;

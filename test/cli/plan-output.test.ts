@@ -1,9 +1,8 @@
 /** What `plan` prints beyond the renderers' own tests: every change, `--compact`, the target line. */
 import { describe, expect, it } from "vitest";
-import { planInputs } from "../../src/plan/plan.js";
 import { renderPlanMarkdown } from "../../src/plan/render-markdown.js";
 import { renderPlanText, renderPlanTextChunks } from "../../src/plan/render-text.js";
-import { liveInput, NAME, urlInput } from "../plan/helpers.js";
+import { liveInput, NAME, planFrom, urlInput } from "../plan/helpers.js";
 import { samplePlan } from "../plan/sample-plan.js";
 
 const target = {
@@ -14,7 +13,7 @@ const target = {
 } as const;
 
 function creates(n: number) {
-  return planInputs({
+  return planFrom({
     manifest: { path: "data/dataset.yaml", name: NAME, sha256: "0".repeat(64) },
     target,
     prune: false,
@@ -24,29 +23,29 @@ function creates(n: number) {
 }
 
 describe("the text plan", () => {
-  it("lists every change, however many (no per-action cap)", () => {
-    const text = renderPlanText(creates(250), { color: false });
+  it("lists every change, however many (no per-action cap)", async () => {
+    const text = renderPlanText(await creates(250), { color: false });
     expect(text.match(/^ {2}\+ create {3}in-\d{4}$/gm)).toHaveLength(250);
     expect(text).toContain("in-0249");
     expect(text).not.toMatch(/more to create/);
   });
 
-  it("starts with the target and where each part came from", () => {
-    const first = renderPlanText(creates(1), { color: false }).split("\n")[0];
+  it("starts with the target and where each part came from", async () => {
+    const first = renderPlanText(await creates(1), { color: false }).split("\n")[0];
     expect(first).toBe(
       "Target: users/acme/apps/shop on https://api.clarifai.com (default API base; user from the manifest's app:; app from --app-id)",
     );
   });
 
-  it("is produced in pieces that join to the whole", () => {
-    const plan = samplePlan();
+  it("is produced in pieces that join to the whole", async () => {
+    const plan = await samplePlan();
     const pieces = [...renderPlanTextChunks(plan, { color: false })];
     expect(pieces.length).toBeGreaterThan(5);
     expect(pieces.join("")).toBe(renderPlanText(plan, { color: false }));
   });
 
-  it("--compact prints the target, the counts per action and the summary only", () => {
-    const plan = planInputs({
+  it("--compact prints the target, the counts per action and the summary only", async () => {
+    const plan = await planFrom({
       manifest: { path: "dataset.yaml", name: NAME, sha256: "0".repeat(64) },
       target: { api_base: "https://api.clarifai.com", user_id: "acme", app_id: "shop" },
       prune: true,
@@ -70,21 +69,21 @@ describe("the text plan", () => {
 });
 
 describe("the markdown plan", () => {
-  it("names the target", () => {
-    expect(renderPlanMarkdown(creates(1))).toContain(
+  it("names the target", async () => {
+    expect(renderPlanMarkdown(await creates(1))).toContain(
       "Target: users/acme/apps/shop on https://api.clarifai.com (default API base; user from the manifest's app:; app from --app-id)",
     );
   });
 
-  it("--compact keeps the header and summary table, no change list", () => {
-    const md = renderPlanMarkdown(creates(30), { compact: true });
+  it("--compact keeps the header and summary table, no change list", async () => {
+    const md = renderPlanMarkdown(await creates(30), { compact: true });
     expect(md).toContain("| 30 | 0 | 0 | 0 | 0 | 0 | 0 |");
     expect(md).not.toContain("<details");
     expect(md).not.toContain("in-0001");
   });
 
-  it("when it cuts, says how many changes and how to see them all", () => {
-    const md = renderPlanMarkdown(creates(2000));
+  it("when it cuts, says how many changes and how to see them all", async () => {
+    const md = renderPlanMarkdown(await creates(2000));
     expect(md.length).toBeLessThanOrEqual(65_536);
     expect(md).toMatch(
       /_Plan truncated: 1,900 more changes not shown \(at most 100 are listed per action\)\. For every change, see the job log or run <code>dataset plan data\/dataset\.yaml<\/code> locally\._/,

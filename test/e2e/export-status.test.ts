@@ -97,8 +97,7 @@ describe("export round trip", () => {
     expect(plan.summary.unmanaged).toBe(1); // the byte upload, left out
     expect(plan.changes).toHaveLength(3);
     for (const change of plan.changes) {
-      // TODO(lead): tighten to adopt after merging the adopt action
-      expect(change).toMatchObject({ action: "update", reasons: ["ownership"] });
+      expect(change.action).toBe("adopt");
     }
 
     const applied = await cli(app, cwd, "apply", "dataset.yaml", "--yes");

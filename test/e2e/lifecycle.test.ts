@@ -53,6 +53,7 @@ describe("plan on an empty app", () => {
       replace: 0,
       recreate: 0,
       delete: 0,
+      adopt: 0,
       unchanged: 0,
       unmanaged: 0,
     });

@@ -1,16 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { expect } from "vitest";
 import { stringify } from "yaml";
 import { type ApiClient, createClient } from "../../src/api/client.js";
 import type { ApiInput } from "../../src/api/types.js";
 import { applyPlan } from "../../src/apply/executor.js";
 import type { ApplyReport } from "../../src/apply/types.js";
-import { computeLivePlan } from "../../src/cli/compute-plan.js";
 import { loadManifest } from "../../src/manifest/load.js";
 import type { Manifest } from "../../src/manifest/types.js";
 import { canonicalJson, userMetadata } from "../../src/plan/canonical.js";
+import { planLiveApp } from "../../src/plan/live-plan.js";
 import type { Plan } from "../../src/plan/types.js";
 
 export interface ManifestInput {
@@ -71,12 +71,12 @@ export async function planAndApply(options: {
   signal?: AbortSignal;
 }): Promise<{ plan: Plan; report: ApplyReport; manifest: Manifest }> {
   const manifest = await mustLoad(options.manifestPath);
-  const { plan } = await computeLivePlan({
+  const { plan } = await planLiveApp({
     manifest,
     api: options.api,
     target: { api_base: "test", user_id: "u", app_id: "a" },
     prune: options.prune ?? false,
-    cwd: process.cwd(),
+    manifestDir: dirname(resolve(options.manifestPath)),
   });
   const report = await applyPlan({
     plan,
@@ -105,12 +105,12 @@ function shortSleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function planOnly(manifestPath: string, api: ApiClient, prune = false): Promise<Plan> {
   const manifest = await mustLoad(manifestPath);
   return (
-    await computeLivePlan({
+    await planLiveApp({
       manifest,
       api,
       target: { api_base: "test", user_id: "u", app_id: "a" },
       prune,
-      cwd: process.cwd(),
+      manifestDir: dirname(resolve(manifestPath)),
     })
   ).plan;
 }

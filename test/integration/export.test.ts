@@ -116,10 +116,7 @@ describe("dataset export against the emulator", () => {
     const plan = await planOnly(path, api);
     expect(plan.summary).toMatchObject({ create: 0, replace: 0, recreate: 0, delete: 0 });
     expect(plan.summary.unchanged).toBe(1);
-    // TODO(lead): tighten to adopt after merging the adopt action
-    for (const change of plan.changes) {
-      expect(change).toMatchObject({ action: "update", reasons: ["ownership"] });
-    }
+    for (const change of plan.changes) expect(change.action).toBe("adopt");
     expect(plan.changes.map((c) => c.id).sort()).toEqual(["a", "b", "c"]);
   });
 

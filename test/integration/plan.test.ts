@@ -4,7 +4,15 @@ import { runPlan } from "../../src/cli/commands/plan.js";
 import { exitCodeOf } from "../../src/cli/exit-codes.js";
 import { captureIO } from "../../src/cli/io.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
-import { clientFor, generatedInputs, planOnly, tempDir, writeManifest } from "../helpers/app.js";
+import {
+  clientFor,
+  generatedInputs,
+  liveInputs,
+  planAndApply,
+  planOnly,
+  tempDir,
+  writeManifest,
+} from "../helpers/app.js";
 
 const open: { em: EmulatorHandle; api: ApiClient; cleanup(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -84,21 +92,49 @@ describe("plan against a live app", () => {
       "delete:dropped",
       "replace:moved",
       "create:fresh",
-      "update:adopt",
       "update:flip",
+      "adopt:adopt",
     ]);
     expect(plan.summary).toEqual({
       create: 1,
-      update: 2,
+      update: 1,
       replace: 1,
       recreate: 0,
       delete: 1,
+      adopt: 1,
       unchanged: 1,
       unmanaged: 1,
     });
     const withoutPrune = await planOnly(path, api, false);
     expect(withoutPrune.summary.delete).toBe(0);
     expect(withoutPrune.live).toMatchObject({ total: 6, owned: 4, prunable: 1 });
+  });
+
+  it("adopts an unmarked input with the same data: apply adds only the marker, then no changes", async () => {
+    const { api, dir, em } = await setup();
+    await seedThroughApi(api, [
+      {
+        id: "theirs",
+        data: {
+          image: { url: "https://x.test/a.jpg" },
+          concepts: [{ id: "cat", value: 1 }],
+          metadata: { k: 1 },
+        },
+      },
+    ]);
+    const path = await writeManifest(`${dir}/m.yaml`, "m", [
+      { id: "theirs", url: "https://x.test/a.jpg", concepts: ["cat"], metadata: { k: 1 } },
+    ]);
+    const posts = em.stats().endpoints.PostInputs?.requests ?? 0;
+    const { plan, report } = await planAndApply({ manifestPath: path, api });
+    expect(plan.changes.map((c) => `${c.action}:${c.id}`)).toEqual(["adopt:theirs"]);
+    expect(plan.summary).toMatchObject({ adopt: 1, update: 0, unchanged: 0 });
+    expect(report.updated).toEqual(["theirs"]);
+    expect(em.stats().endpoints.PostInputs?.requests ?? 0).toBe(posts);
+    const [live] = await liveInputs(api);
+    expect(live?.data?.metadata).toEqual({ k: 1, _dataset: { manifest: "m" } });
+    expect(live?.data?.concepts?.map((c) => [c.id, c.value])).toEqual([["cat", 1]]);
+    expect((await planOnly(path, api)).summary).toMatchObject({ adopt: 0, unchanged: 1 });
   });
 
   it("reads every page: exactly one page and one page + 1", async () => {

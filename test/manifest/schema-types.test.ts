@@ -15,13 +15,14 @@ import type {
   RawManifest,
 } from "../../src/manifest/raw.js";
 import { datasetSchema } from "../../src/manifest/schema.js";
-
-/** The keys of T that are not optional. */
-type RequiredKeys<T> = {
-  [K in keyof T]-?: Record<string, never> extends Pick<T, K> ? never : K;
-}[keyof T];
-/** `true` only when A and B are the same union. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+import {
+  at,
+  type Json,
+  type RequiredKeys,
+  type Same,
+  shape,
+  sorted,
+} from "../helpers/schema-shape.js";
 
 const MANIFEST_KEYS = ["version", "name", "app", "defaults", "include", "inputs"] as const;
 const MANIFEST_REQUIRED = ["version", "name"] as const;
@@ -50,23 +51,6 @@ const typesAgree: true[] = [
   true satisfies Same<(typeof CONCEPT_REQUIRED)[number], RequiredKeys<RawConceptObject>>,
   true satisfies Same<(typeof CONCEPT_VALUES)[number], NonNullable<RawConceptObject["value"]>>,
 ];
-
-type Json = Record<string, unknown>;
-
-function at(schema: Json, path: string): Json {
-  let node: unknown = schema;
-  for (const key of path.split("/").filter(Boolean)) node = (node as Json)[key];
-  return node as Json;
-}
-
-function shape(node: Json): { keys: string[]; required: string[] } {
-  return {
-    keys: Object.keys((node.properties as Json | undefined) ?? {}).sort(),
-    required: [...((node.required as string[] | undefined) ?? [])].sort(),
-  };
-}
-
-const sorted = (items: readonly string[]) => [...items].sort();
 
 describe("the schema and the TypeScript types agree", () => {
   const schema = datasetSchema();

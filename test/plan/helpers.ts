@@ -1,5 +1,8 @@
 import type { ApiInput, JsonObject } from "../../src/api/types.js";
 import type { DesiredConcept, DesiredInput } from "../../src/manifest/types.js";
+import { planLiveApp } from "../../src/plan/live-plan.js";
+import type { PlanHeader } from "../../src/plan/plan.js";
+import type { Plan } from "../../src/plan/types.js";
 
 export const NAME = "product-photos";
 export const MANIFEST_DIR = "/repo/data";
@@ -89,6 +92,32 @@ export function liveInput(
     status: {
       code: options.status ?? 30000,
       description: options.status === 30002 ? "Download failed" : "Ok",
+    },
+  };
+}
+
+/**
+ * Plans `desired` against a live app holding `live` (one page) through the planning entry point,
+ * as the CLI does against the API.
+ */
+export async function planFrom(
+  options: PlanHeader & { desired: DesiredInput[]; live: ApiInput[]; manifestDir?: string },
+): Promise<Plan> {
+  const { plan } = await planLiveApp({
+    manifest: { ...options.manifest, inputs: options.desired },
+    api: appHolding(options.live),
+    target: options.target,
+    prune: options.prune,
+    ...(options.manifestDir === undefined ? {} : { manifestDir: options.manifestDir }),
+  });
+  return plan;
+}
+
+/** A stand-in for the API client's StreamInputs over a fixed listing, in pages of `perPage`. */
+export function appHolding(live: readonly ApiInput[], perPage = 1000) {
+  return {
+    async *streamInputs() {
+      for (let i = 0; i < live.length; i += perPage) yield live.slice(i, i + perPage);
     },
   };
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
 import { parsePlanJson } from "../../src/plan/parse-plan.js";
-import { planInputs } from "../../src/plan/plan.js";
 import { renderPlanJson, renderPlanJsonChunks } from "../../src/plan/render-json.js";
-import { fileInput, liveInput, MANIFEST_DIR, NAME, urlInput } from "./helpers.js";
+import { fileInput, liveInput, MANIFEST_DIR, NAME, planFrom, urlInput } from "./helpers.js";
 import { samplePlan } from "./sample-plan.js";
 
 const header = {
@@ -11,8 +10,8 @@ const header = {
   target: { api_base: "https://api.clarifai.com", user_id: "acme", app_id: "catalog" },
 };
 
-function smallPlan() {
-  return planInputs({
+async function smallPlan() {
+  return await planFrom({
     ...header,
     prune: false,
     manifestDir: MANIFEST_DIR,
@@ -34,8 +33,8 @@ function smallPlan() {
 }
 
 describe("renderPlanJson", () => {
-  it("writes the contract's shape with a stable key order", () => {
-    expect(renderPlanJson(smallPlan())).toMatchInlineSnapshot(`
+  it("writes the contract's shape with a stable key order", async () => {
+    expect(renderPlanJson(await smallPlan())).toMatchInlineSnapshot(`
       "{
         "format_version": 1,
         "manifest": {
@@ -57,6 +56,7 @@ describe("renderPlanJson", () => {
           "replace": 0,
           "recreate": 0,
           "delete": 0,
+          "adopt": 0,
           "unchanged": 0,
           "unmanaged": 0
         },
@@ -168,8 +168,8 @@ describe("renderPlanJson", () => {
     `);
   });
 
-  it("is JSON.stringify(plan, null, 2) with ordered keys, chunk by chunk", () => {
-    const plan = samplePlan();
+  it("is JSON.stringify(plan, null, 2) with ordered keys, chunk by chunk", async () => {
+    const plan = await samplePlan();
     const text = renderPlanJson(plan);
     expect(text.endsWith("}\n")).toBe(true);
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
@@ -177,7 +177,7 @@ describe("renderPlanJson", () => {
     expect(JSON.parse(text)).toEqual(plan);
   });
 
-  it("does not depend on the key order of the plan object", () => {
+  it("does not depend on the key order of the plan object", async () => {
     const reverseKeys = (value: unknown): unknown =>
       Array.isArray(value)
         ? value.map(reverseKeys)
@@ -188,25 +188,25 @@ describe("renderPlanJson", () => {
                 .map(([k, v]) => [k, reverseKeys(v)]),
             )
           : value;
-    const plan = smallPlan();
+    const plan = await smallPlan();
     expect(renderPlanJson(reverseKeys(plan) as typeof plan)).toBe(renderPlanJson(plan));
   });
 
-  it("writes an empty change list as []", () => {
-    const plan = planInputs({ ...header, prune: false, desired: [], live: [] });
+  it("writes an empty change list as []", async () => {
+    const plan = await planFrom({ ...header, prune: false, desired: [], live: [] });
     expect(renderPlanJson(plan)).toContain('\n  "changes": []\n}\n');
     expect(JSON.parse(renderPlanJson(plan)).changes).toEqual([]);
   });
 });
 
 describe("parsePlanJson", () => {
-  it("round-trips a rendered plan", () => {
-    const plan = samplePlan();
+  it("round-trips a rendered plan", async () => {
+    const plan = await samplePlan();
     expect(parsePlanJson(renderPlanJson(plan))).toEqual(plan);
   });
 
-  it("refuses a summary that disagrees with the changes, and deletes in a plan made without --prune", () => {
-    const plan = samplePlan({ prune: true });
+  it("refuses a summary that disagrees with the changes, and deletes in a plan made without --prune", async () => {
+    const plan = await samplePlan({ prune: true });
     const deletes = plan.changes.filter((c) => c.action === "delete").length;
     expect(deletes).toBeGreaterThan(0);
     const hidden = { ...plan, summary: { ...plan.summary, delete: 0 } };
@@ -219,20 +219,23 @@ describe("parsePlanJson", () => {
     );
   });
 
-  it("refuses another format_version with a clear message", () => {
-    const text = renderPlanJson(smallPlan()).replace('"format_version": 1', '"format_version": 2');
+  it("refuses another format_version with a clear message", async () => {
+    const text = renderPlanJson(await smallPlan()).replace(
+      '"format_version": 1',
+      '"format_version": 2',
+    );
     expect(() => parsePlanJson(text, "plan.json")).toThrow(
       "plan.json: unsupported format_version 2; this dataset reads format_version 1",
     );
     expect(() => parsePlanJson("{}", "plan.json")).toThrow(/format_version \(missing\)/);
   });
 
-  it("refuses text that is not JSON", () => {
+  it("refuses text that is not JSON", async () => {
     expect(() => parsePlanJson("{", "plan.json")).toThrow(/^plan.json: not valid JSON/);
   });
 
-  it("names the path of every problem", () => {
-    const plan = JSON.parse(renderPlanJson(smallPlan()));
+  it("names the path of every problem", async () => {
+    const plan = JSON.parse(renderPlanJson(await smallPlan()));
     plan.summary.create = -1;
     plan.options = {};
     plan.changes[0].after.data.image.file.sha256 = "nope";
@@ -258,11 +261,11 @@ describe("parsePlanJson", () => {
         summary.create: must be a non-negative integer
         changes[0].after.data.image.file.sha256: must be a sha256 in hex
         changes[1].reasons[0]: must be one of concepts, metadata, ownership
+        changes[2].live_modified_at: must be a string or null
+        changes[3].action: must be one of create, update, adopt, replace, recreate, delete
         changes[2].id: "puppy1" appears in more than one change
         changes[2].before.id: must equal the change's id
-        changes[2].live_modified_at: must be a string or null
         changes[2].action: a plan made without --prune cannot delete
-        changes[3].action: must be one of create, update, replace, recreate, delete
         summary.create: says -1 but the plan has 1 create changes
         … and 1 more"
     `);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ApiInput } from "../../src/api/types.js";
 import type { DesiredInput } from "../../src/manifest/types.js";
-import { planInputs } from "../../src/plan/plan.js";
 import { escapeMarkdown, renderPlanMarkdown } from "../../src/plan/render-markdown.js";
-import { liveInput, NAME, urlInput } from "./helpers.js";
+import { liveInput, NAME, planFrom, urlInput } from "./helpers.js";
 import { samplePlan } from "./sample-plan.js";
 
 const header = {
@@ -12,7 +11,7 @@ const header = {
 };
 
 /** A plan with `n` creates, `n / 10` metadata updates and `n / 20` prunes. */
-function largePlan(n: number) {
+async function largePlan(n: number) {
   const desired: DesiredInput[] = [];
   const live: ApiInput[] = [];
   for (let i = 0; i < n; i++)
@@ -22,12 +21,12 @@ function largePlan(n: number) {
     live.push(liveInput(`upd-${i}`, { metadata: { i, tags: ["x"], note: "before" } }));
   }
   for (let i = 0; i < n / 20; i++) live.push(liveInput(`old-${i}`));
-  return planInputs({ ...header, prune: true, desired, live });
+  return await planFrom({ ...header, prune: true, desired, live });
 }
 
 describe("renderPlanMarkdown", () => {
-  it("renders the marker, warning, summary table and a <details> block per action", () => {
-    expect(renderPlanMarkdown(samplePlan(), { maxRps: 15 })).toMatchInlineSnapshot(`
+  it("renders the marker, warning, summary table and a <details> block per action", async () => {
+    expect(renderPlanMarkdown(await samplePlan(), { maxRps: 15 })).toMatchInlineSnapshot(`
       "<!-- dataset-plan: product-photos -->
       ### Dataset plan: product-photos
 
@@ -36,9 +35,9 @@ describe("renderPlanMarkdown", () => {
       > [!WARNING]
       > This plan deletes 4 inputs (1 pruned, 2 replaced, 1 recreated).
 
-      | Create | Update | Replace | Recreate | Delete | Unchanged | Unmanaged |
-      | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-      | 2 | 2 | 2 | 1 | 1 | 1 | 1 |
+      | Create | Update | Replace | Recreate | Delete | Adopt | Unchanged | Unmanaged |
+      | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+      | 2 | 1 | 2 | 1 | 1 | 1 | 1 | 1 |
 
       Apply will make about 8 API requests (about 1 s at 15 requests/s).
 
@@ -81,11 +80,8 @@ describe("renderPlanMarkdown", () => {
 
       </details>
 
-      <details><summary><strong>~ 2 to update</strong></summary>
+      <details><summary><strong>~ 1 to update</strong></summary>
 
-      - <code>adopted</code> · ownership
-        <br><img src="https://img.example.com/adopted.jpg" width="64">
-        <br>owner: (none) -> product-photos (adopted)
       - <code>puppy1</code> · concepts, metadata
         <br><img src="https://img.example.com/puppy1.jpg" width="64">
         <br>concepts: <code>- dog</code> <code>cat: 1 -> 0</code>
@@ -107,12 +103,20 @@ describe("renderPlanMarkdown", () => {
         \`\`\`
 
       </details>
+
+      <details><summary><strong>~ 1 to adopt</strong></summary>
+
+      - <code>adopted</code>
+        <br><img src="https://img.example.com/adopted.jpg" width="64">
+        <br>owner: (none) -> product-photos (adopted)
+
+      </details>
       "
     `);
   });
 
-  it("renders a plan without changes briefly", () => {
-    const plan = planInputs({
+  it("renders a plan without changes briefly", async () => {
+    const plan = await planFrom({
       ...header,
       prune: false,
       desired: [urlInput("a")],
@@ -129,8 +133,8 @@ describe("renderPlanMarkdown", () => {
     `);
   });
 
-  it("stays under GitHub's comment limit, keeping the summary and saying what it left out", () => {
-    const plan = largePlan(5000);
+  it("stays under GitHub's comment limit, keeping the summary and saying what it left out", async () => {
+    const plan = await largePlan(5000);
     const md = renderPlanMarkdown(plan, { maxPerAction: 10_000 });
     expect(md.length).toBeLessThanOrEqual(65_536);
     expect(md.startsWith(`<!-- dataset-plan: ${NAME} -->\n`)).toBe(true);
@@ -151,8 +155,8 @@ describe("renderPlanMarkdown", () => {
     expect((md.match(/^ {2}```/gm)?.length ?? 0) % 2).toBe(0);
   });
 
-  it("honours a smaller maxChars", () => {
-    const md = renderPlanMarkdown(largePlan(200), { maxChars: 4000 });
+  it("honours a smaller maxChars", async () => {
+    const md = renderPlanMarkdown(await largePlan(200), { maxChars: 4000 });
     expect(md.length).toBeLessThanOrEqual(4000);
     expect(md).toContain(
       "| Create | Update | Replace | Recreate | Delete | Unchanged | Unmanaged |",
@@ -162,17 +166,17 @@ describe("renderPlanMarkdown", () => {
     );
   });
 
-  it("says so when the per-action cap, not the size, left changes out", () => {
-    const md = renderPlanMarkdown(largePlan(20), { maxPerAction: 5 });
+  it("says so when the per-action cap, not the size, left changes out", async () => {
+    const md = renderPlanMarkdown(await largePlan(20), { maxPerAction: 5 });
     expect(md).toContain("_… and 15 more to create not shown._");
     expect(md).toContain(
       "_Plan truncated: 15 more changes not shown (at most 5 are listed per action).",
     );
   });
 
-  it("escapes ids, URLs and values from the app", () => {
+  it("escapes ids, URLs and values from the app", async () => {
     const evilUrl = 'https://x.test/a.jpg" onerror="alert(1)';
-    const plan = planInputs({
+    const plan = await planFrom({
       ...header,
       prune: true,
       desired: [urlInput("ok", { metadata: { s: "```\n<b>" } })],

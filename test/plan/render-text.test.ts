@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { estimateRequests, formatDuration, formatEstimate } from "../../src/plan/estimate.js";
-import { planInputs } from "../../src/plan/plan.js";
 import { renderPlanText } from "../../src/plan/render-text.js";
-import { liveInput, NAME, urlInput } from "./helpers.js";
+import { liveInput, NAME, planFrom, urlInput } from "./helpers.js";
 import { samplePlan } from "./sample-plan.js";
 
 const header = {
@@ -11,8 +10,8 @@ const header = {
 };
 
 describe("renderPlanText", () => {
-  it("renders every kind of change, deletions announced first (no colour)", () => {
-    expect(renderPlanText(samplePlan(), { color: false, maxRps: 15 })).toMatchInlineSnapshot(`
+  it("renders every kind of change, deletions announced first (no colour)", async () => {
+    expect(renderPlanText(await samplePlan(), { color: false, maxRps: 15 })).toMatchInlineSnapshot(`
       "Target: users/acme/apps/catalog on https://api.clarifai.com
       Warning: this plan deletes 4 inputs (1 pruned, 2 replaced, 1 recreated).
 
@@ -35,8 +34,6 @@ describe("renderPlanText", () => {
             concepts: train
             metadata: {"split":"train"}
 
-        ~ update   adopted (ownership)
-            owner: (none) -> product-photos (adopted)
         ~ update   puppy1 (concepts, metadata)
             - dog
             cat: 1 -> 0
@@ -55,14 +52,17 @@ describe("renderPlanText", () => {
                   "type": "animal"
                 }
 
-      Plan: 2 to create, 2 to update, 2 to replace, 1 to recreate, 1 to delete. 1 unchanged, 1 unmanaged.
+        ~ adopt    adopted
+            owner: (none) -> product-photos (adopted)
+
+      Plan: 2 to create, 1 to update, 2 to replace, 1 to recreate, 1 to delete, 1 to adopt. 1 unchanged, 1 unmanaged.
       Apply will make about 8 API requests (about 1 s at 15 requests/s).
       "
     `);
   });
 
-  it("colours symbols, concept deltas and the metadata diff when asked", () => {
-    const text = renderPlanText(samplePlan({ prune: false }), { color: true });
+  it("colours symbols, concept deltas and the metadata diff when asked", async () => {
+    const text = renderPlanText(await samplePlan({ prune: false }), { color: true });
     // Escape codes made visible so the snapshot stays readable.
     expect(text.replaceAll("\u001b", "␛")).toMatchInlineSnapshot(`
       "␛[2mTarget: users/acme/apps/catalog on https://api.clarifai.com␛[22m
@@ -84,8 +84,6 @@ describe("renderPlanText", () => {
             concepts: train
             metadata: {"split":"train"}
 
-      ␛[33m  ~ update␛[39m   ␛[1madopted␛[22m (ownership)
-            owner: (none) -> product-photos (adopted)
       ␛[33m  ~ update␛[39m   ␛[1mpuppy1␛[22m (concepts, metadata)
       ␛[31m      - dog␛[39m
       ␛[33m      cat: 1 -> 0␛[39m
@@ -104,18 +102,21 @@ describe("renderPlanText", () => {
       ␛[2m            "type": "animal"␛[22m
       ␛[2m          }␛[22m
 
-      ␛[1mPlan: 2 to create, 2 to update, 2 to replace, 1 to recreate, 0 to delete. 1 unchanged, 1 unmanaged.␛[22m
+      ␛[33m  ~ adopt␛[39m    ␛[1madopted␛[22m
+            owner: (none) -> product-photos (adopted)
+
+      ␛[1mPlan: 2 to create, 1 to update, 2 to replace, 1 to recreate, 0 to delete, 1 to adopt. 1 unchanged, 1 unmanaged.␛[22m
       Apply will make about 8 API requests.
       1 input owned by this manifest is no longer declared; run with --prune to delete it.
       "
     `);
     expect(text.replace(/\u001b\[\d+m/g, "")).toBe(
-      renderPlanText(samplePlan({ prune: false }), { color: false }),
+      renderPlanText(await samplePlan({ prune: false }), { color: false }),
     );
   });
 
-  it("says exactly that nothing changes", () => {
-    const plan = planInputs({
+  it("says exactly that nothing changes", async () => {
+    const plan = await planFrom({
       ...header,
       prune: false,
       desired: [urlInput("a"), urlInput("b")],
@@ -126,8 +127,8 @@ describe("renderPlanText", () => {
     );
   });
 
-  it("mentions owned inputs that --prune would delete", () => {
-    const plan = planInputs({
+  it("mentions owned inputs that --prune would delete", async () => {
+    const plan = await planFrom({
       ...header,
       prune: false,
       desired: [urlInput("a")],
@@ -141,9 +142,9 @@ describe("renderPlanText", () => {
     `);
   });
 
-  it("lists at most maxPerAction changes per action and says how many more", () => {
+  it("lists at most maxPerAction changes per action and says how many more", async () => {
     const desired = ["a", "b", "c", "d", "e"].map((id) => urlInput(id, { metadata: { k: 2 } }));
-    const plan = planInputs({
+    const plan = await planFrom({
       ...header,
       prune: false,
       desired,
@@ -179,8 +180,8 @@ describe("renderPlanText", () => {
     `);
   });
 
-  it("keeps terminal control characters out of the output", () => {
-    const plan = planInputs({
+  it("keeps terminal control characters out of the output", async () => {
+    const plan = await planFrom({
       ...header,
       prune: true,
       desired: [],
@@ -199,11 +200,12 @@ describe("estimateRequests", () => {
     replace: 1,
     recreate: 0,
     delete: 0,
+    adopt: 0,
     unchanged: 40,
     unmanaged: 3,
   };
 
-  it("counts batches of 128 for deletes, creates, updates and the polls", () => {
+  it("counts batches of 128 for deletes, creates, updates and the polls", async () => {
     // delete 1 + confirm (1 list + 1 GetInput per reposted id) + post 1 + patch 1 + index poll 1
     const reposted = summary.replace + summary.recreate;
     expect(estimateRequests({ summary })).toEqual({ requests: 5 + reposted });
@@ -219,7 +221,7 @@ describe("estimateRequests", () => {
     ).toBe(0);
   });
 
-  it("formats the line like the contract", () => {
+  it("formats the line like the contract", async () => {
     expect(formatEstimate({ requests: 4, seconds: 1 }, 15)).toBe(
       "Apply will make about 4 API requests (about 1 s at 15 requests/s).",
     );

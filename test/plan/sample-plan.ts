@@ -1,10 +1,18 @@
-import { planInputs } from "../../src/plan/plan.js";
 import type { Plan } from "../../src/plan/types.js";
-import { fileInput, liveInput, MANIFEST_DIR, NAME, SHA_A, SHA_B, urlInput } from "./helpers.js";
+import {
+  fileInput,
+  liveInput,
+  MANIFEST_DIR,
+  NAME,
+  planFrom,
+  SHA_A,
+  SHA_B,
+  urlInput,
+} from "./helpers.js";
 
 /** A small plan with one change of every kind, plus unchanged, unmanaged and prunable inputs. */
-export function samplePlan(options: { prune?: boolean } = {}): Plan {
-  return planInputs({
+export function samplePlan(options: { prune?: boolean } = {}): Promise<Plan> {
+  return planFrom({
     manifest: { path: "examples/dataset.yaml", name: NAME, sha256: "f".repeat(64) },
     target: { api_base: "https://api.clarifai.com", user_id: "acme", app_id: "catalog" },
     prune: options.prune ?? true,

@@ -6,10 +6,14 @@ import { lineProgress, type ProgressSink, ttyProgress } from "../../apply/progre
 import { findStaleReasons } from "../../apply/stale.js";
 import type { ApplyReport } from "../../apply/types.js";
 import { FAILED, type Outcome, SUCCESS, UserError } from "../../errors.js";
-import { parsePlanJson, renderPlanTextChunks } from "../../plan/index.js";
+import {
+  parsePlanJson,
+  planLiveApp,
+  refuseConflictingPlan,
+  renderPlanTextChunks,
+} from "../../plan/index.js";
 import { describeTarget } from "../../plan/plan-target.js";
 import type { Plan } from "../../plan/types.js";
-import { computeLivePlan } from "../compute-plan.js";
 import { type Connection, connect } from "../connect.js";
 import { parseDuration } from "../duration.js";
 import type { CliIO, StopSignal } from "../io.js";
@@ -56,12 +60,12 @@ export async function runApply(
     const manifest = opened.manifest;
     connection = opened.connection;
     try {
-      ({ plan, owned } = await computeLivePlan({
+      ({ plan, owned } = await planLiveApp({
         manifest,
         api: connection.api,
         target: connection.target,
         prune: options.prune === true,
-        cwd: io.cwd,
+        manifestDir: dirname(resolve(io.cwd, manifest.path)),
       }));
     } catch (error) {
       await connection.close();
@@ -85,6 +89,10 @@ export async function runApply(
   }
 
   try {
+    const conflict = refuseConflictingPlan(plan);
+    if (conflict !== undefined) {
+      throw new UserError("plan-conflicts", conflict.message, { hint: conflict.hint });
+    }
     const baseDir = dirname(resolve(io.cwd, plan.manifest.path));
     if (savedPlan !== undefined) {
       const reasons = await findStaleReasons({

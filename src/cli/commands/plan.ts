@@ -1,12 +1,13 @@
-import { resolve } from "node:path";
-import { DIFFERS, type Outcome, SUCCESS, UserError } from "../../errors.js";
+import { dirname, resolve } from "node:path";
+import { DIFFERS, FAILED, type Outcome, SUCCESS, UserError } from "../../errors.js";
 import {
+  planLiveApp,
   renderPlanJsonChunks,
   renderPlanMarkdown,
   renderPlanTextChunks,
+  reportConflicts,
 } from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
-import { computeLivePlan } from "../compute-plan.js";
 import type { CliIO } from "../io.js";
 import { connectForManifest } from "../manifest-target.js";
 import { countingReads, type ProgressClock, readingProgress } from "../reading-progress.js";
@@ -53,12 +54,12 @@ export async function runPlan(
   let plan: Plan;
   const progress = readingProgress(io, clock);
   try {
-    ({ plan } = await computeLivePlan({
+    ({ plan } = await planLiveApp({
       manifest,
       api: countingReads(connection.api, progress),
       target: connection.target,
       prune: options.prune === true,
-      cwd: io.cwd,
+      manifestDir: dirname(resolve(io.cwd, manifest.path)),
     }));
   } finally {
     progress.stop();
@@ -75,6 +76,14 @@ export async function runPlan(
   if (options.out !== undefined) {
     await writeFileAtomic(resolve(io.cwd, options.out), renderPlanJsonChunks(plan));
     io.err(`Saved the plan to ${options.out}; apply exactly it with: dataset apply ${options.out}`);
+  }
+  // A plan the API would refuse is an error, whatever the format: the rendered plan (JSON and
+  // markdown list the conflicts) stays on stdout, the errors go to stderr.
+  const conflicts = reportConflicts(plan);
+  if (conflicts !== undefined) {
+    for (const line of conflicts.lines) io.err(`error: ${line}`);
+    io.err(`hint: ${conflicts.hint}`);
+    return FAILED;
   }
   return options.detailedExitcode === true && hasChanges(plan) ? DIFFERS : SUCCESS;
 }

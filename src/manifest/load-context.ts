@@ -46,6 +46,8 @@ export interface LoadContext {
   images: ImageService;
   /** Files folder sources skipped. */
   skipped: SkippedFiles;
+  /** CSV and JSONL files read, in order (problems are listed in file order). */
+  sourceFiles: string[];
 }
 
 type FileHash = { sha256: string; size: number } | undefined;

@@ -107,8 +107,7 @@ class LoadedFile implements IncludingFile, ProblemFile {
   }
 }
 
-/** Files hashed at once; stat calls are cheaper and run wider. */
-const HASH_CONCURRENCY = 4;
+/** Image files checked at once (a stat and a few bytes each). */
 const STAT_CONCURRENCY = 16;
 
 export async function loadManifest(path: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -141,6 +140,7 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
       show,
     },
     skipped: { hidden: 0, notImages: 0 },
+    sourceFiles: [],
   };
   const { problems } = context;
 
@@ -217,7 +217,10 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   });
   report(rules.finish());
   await cache?.save();
-  if (problems.size > 0) return { ok: false, problems: problems.list(files.map((f) => f.shown)) };
+  if (problems.size > 0) {
+    const order = [...files.map((f) => f.shown), ...context.sourceFiles];
+    return { ok: false, problems: problems.list(order) };
+  }
 
   return {
     ok: true,

@@ -311,7 +311,7 @@ function findNonJsonNumbers(
 
 /** An integer beyond 2^53 may have been rounded by the parser: only its text can tell. */
 function mayBeRounded(value: number): boolean {
-  return Number.isInteger(value) && Math.abs(value) > 2 ** 53;
+  return Number.isInteger(value) && Math.abs(value) >= 2 ** 53;
 }
 
 /**

@@ -112,7 +112,7 @@ export function csvReader(
     });
     const metadata = columns.metadata;
     if (Array.isArray(metadata)) {
-      metadata.forEach((name, index) => need(name, ["columns", "metadata", index]));
+      for (const [index, name] of metadata.entries()) need(name, ["columns", "metadata", index]);
     } else if (metadata !== undefined) {
       for (const name of Object.keys(metadata)) need(name, ["columns", "metadata", name], true);
     }

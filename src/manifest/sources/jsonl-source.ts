@@ -68,14 +68,14 @@ function roundedIntegers(
   const found: { path: DocPath; written: string; value: number }[] = [];
   const visit = (node: unknown, path: (string | number)[]): void => {
     if (typeof node === "number") {
-      if (!Number.isInteger(node) || Math.abs(node) <= 2 ** 53) return;
+      if (!Number.isInteger(node) || Math.abs(node) < 2 ** 53) return;
       const literals = text.match(/-?\d{16,}(?![\d.eE])/g) ?? [];
       const written = literals.find(
         (literal) => Number(literal) === node && !isExactlyHeld(literal, node),
       );
       if (written !== undefined) found.push({ path: [...path], written, value: node });
     } else if (Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, [...path, index]));
+      for (const [index, item] of node.entries()) visit(item, [...path, index]);
     } else if (isRecord(node)) {
       for (const [key, item] of Object.entries(node)) visit(item, [...path, key]);
     }

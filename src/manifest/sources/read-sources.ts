@@ -71,6 +71,7 @@ async function readerFor(
     return undefined;
   }
   const shown = show(absPath);
+  context.resolver.context.sourceFiles.push(shown);
   return "csv" in source
     ? csvReader(absPath, source as RawCsvSource, { shown, report })
     : jsonlReader(absPath, { shown, report });

@@ -133,7 +133,11 @@ export function createDiffer(options: DiffOptions): Differ {
       desired.image.kind === "url"
         ? liveUrl === desired.image.url.trim()
         : liveUrl === "" && marker?.sha256 === desired.image.sha256;
-    const base = { id: desired.id, live_modified_at: input.modified_at ?? null };
+    const base = {
+      id: desired.id,
+      ...originOf(desired),
+      live_modified_at: input.modified_at ?? null,
+    };
     if (!sameImage) {
       summary.replace++;
       changes.push({
@@ -170,6 +174,7 @@ export function createDiffer(options: DiffOptions): Differ {
     changes.push({
       action: "update",
       id: desired.id,
+      ...originOf(desired),
       reasons,
       before: normaliseLiveInput(input),
       after: toPlannedInput(desired, plannedOptions),
@@ -202,12 +207,18 @@ export function createDiffer(options: DiffOptions): Differ {
         changes.push({
           action: "create",
           id: input.id,
+          ...originOf(input),
           after: toPlannedInput(input, plannedOptions),
         });
       });
       return { changes, summary, live };
     },
   };
+}
+
+/** A source input's origin, for the change that plans it. */
+function originOf(desired: DesiredInput): { origin?: string } {
+  return desired.origin === undefined ? {} : { origin: desired.origin };
 }
 
 /** The diff over a whole live listing at once (a wrapper over {@link createDiffer}). */

@@ -38,13 +38,18 @@ export interface PlannedInput {
   };
 }
 
-export interface CreateChange {
+/** Where a source input's data came from (`images/cat/1.jpg`, `labels.csv:1042`); see DesiredInput. */
+interface FromSource {
+  origin?: string;
+}
+
+export interface CreateChange extends FromSource {
   action: "create";
   id: string;
   after: PlannedInput;
 }
 
-export interface UpdateChange {
+export interface UpdateChange extends FromSource {
   action: "update";
   id: string;
   reasons: UpdateReason[];
@@ -54,7 +59,7 @@ export interface UpdateChange {
   live_modified_at: string | null;
 }
 
-export interface ReplaceChange {
+export interface ReplaceChange extends FromSource {
   action: "replace";
   id: string;
   reason: ReplaceReason;
@@ -63,7 +68,7 @@ export interface ReplaceChange {
   live_modified_at: string | null;
 }
 
-export interface RecreateChange {
+export interface RecreateChange extends FromSource {
   action: "recreate";
   id: string;
   reason: "failed";

@@ -54,3 +54,13 @@ export const PNG = Buffer.from(
 export function pngNumbered(n: number): Buffer {
   return Buffer.concat([PNG, Buffer.from(`#${n}`)]);
 }
+
+/** What the source tests compare of each loaded input: id, concepts, metadata and origin. */
+export function inputSummaries(result: LoadResult) {
+  return manifestOf(result).inputs.map(({ id, concepts, metadata, origin }) => ({
+    id,
+    concepts,
+    metadata,
+    origin,
+  }));
+}

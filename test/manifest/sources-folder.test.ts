@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadManifest } from "../../src/manifest/load.js";
 import { hashFile } from "../../src/util/sha256.js";
-import { manifestOf, PNG, pngNumbered, problemLines, useTempDirs } from "./helpers.js";
+import {
+  inputSummaries,
+  manifestOf,
+  PNG,
+  pngNumbered,
+  problemLines,
+  useTempDirs,
+} from "./helpers.js";
 
 const { tree } = useTempDirs();
 const idOf = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex").slice(0, 40);
@@ -23,15 +30,8 @@ describe("folder sources", () => {
       "images/.git/x.png": pngNumbered(5),
       "images/cat/notes.txt": "not an image",
     });
-    const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
-    expect(
-      manifest.inputs.map(({ id, concepts, metadata, origin }) => ({
-        id,
-        concepts,
-        metadata,
-        origin,
-      })),
-    ).toEqual([
+    const result = await loadManifest("dataset.yaml", { cwd: dir });
+    expect(inputSummaries(result)).toEqual([
       {
         id: idOf(pngNumbered(1)),
         concepts: [
@@ -57,6 +57,7 @@ describe("folder sources", () => {
         origin: "images/top.png",
       },
     ]);
+    const manifest = manifestOf(result);
     expect(manifest.inputs[0]?.image).toMatchObject({
       kind: "file",
       absPath: join(dir, "images/cat/1.png"),

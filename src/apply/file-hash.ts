@@ -1,6 +1,2 @@
-import { createHash } from "node:crypto";
-
-/** sha256 of bytes, hex: how the manifest records a file and how apply checks it again. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+/** Kept for apply's imports: the hashing lives in src/util/sha256.ts. */
+export { sha256Hex } from "../util/sha256.js";

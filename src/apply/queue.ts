@@ -1,25 +1,5 @@
-/**
- * Runs `worker` over `items` with at most `concurrency` in flight. When `signal` aborts, no new
- * item is started; the ones in flight finish. Results come back in item order; items never
- * started are `undefined`.
- */
-export async function runBounded<T, R>(
-  items: readonly T[],
-  options: { concurrency: number; signal?: AbortSignal | undefined },
-  worker: (item: T, index: number) => Promise<R>,
-): Promise<(R | undefined)[]> {
-  const results: (R | undefined)[] = new Array(items.length).fill(undefined);
-  let next = 0;
-  const lanes = Math.max(1, Math.min(options.concurrency, items.length));
-  const lane = async () => {
-    while (next < items.length && !options.signal?.aborted) {
-      const index = next++;
-      results[index] = await worker(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
-  return results;
-}
+/** Batching helpers of apply; the pool itself lives in src/util/pool.ts. */
+export { runBounded } from "../util/pool.js";
 
 /** Splits `items` into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -1,5 +1,6 @@
 /** `defaults:` merged into an input: the input's fields win, metadata is deep-merged. Pure. */
 import type { JsonObject, JsonValue } from "../api/types.js";
+import { setOwnKey } from "../util/own-key.js";
 import type { DesiredConcept } from "./types.js";
 
 /**
@@ -12,13 +13,16 @@ import type { DesiredConcept } from "./types.js";
 export function mergeMetadata(base: JsonObject, override: JsonObject): JsonObject {
   if (Object.keys(base).length === 0) return override;
   const merged: JsonObject = {};
-  for (const [key, value] of Object.entries(base)) merged[key] = cloneJson(value);
+  for (const [key, value] of Object.entries(base)) setOwnKey(merged, key, cloneJson(value));
   for (const [key, value] of Object.entries(override)) {
-    const existing = merged[key];
-    merged[key] =
+    const existing = Object.hasOwn(merged, key) ? merged[key] : undefined;
+    setOwnKey(
+      merged,
+      key,
       isJsonObject(existing) && isJsonObject(value)
         ? mergeMetadata(existing, value)
-        : cloneJson(value);
+        : cloneJson(value),
+    );
   }
   return merged;
 }
@@ -38,7 +42,7 @@ export function cloneJson(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(cloneJson);
   if (isJsonObject(value)) {
     const copy: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = cloneJson(item);
+    for (const [key, item] of Object.entries(value)) setOwnKey(copy, key, cloneJson(item));
     return copy;
   }
   return value;

@@ -1,3 +1,4 @@
+import { isRecord } from "../util/is-record.js";
 /** A path into a YAML/JSON document: mapping keys and sequence indexes, e.g. `["inputs", 3, "id"]`. */
 export type DocPath = readonly (string | number)[];
 
@@ -34,9 +35,4 @@ export function pointerToDocPath(pointer: string, data: unknown): (string | numb
     }
   }
   return path;
-}
-
-/** A plain mapping (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,22 +1,37 @@
-/** `file:` inputs: checked against the API's limits, hashed by streaming. */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
-import { errorCode } from "./source-file.js";
+/**
+ * `file:` images, whoever declares them (an input, a folder, a CSV or a JSONL source): checked
+ * against the API's limits and by their first bytes, then hashed. With a {@link HashCache}, an
+ * unchanged file (same path, size and mtime) is neither read nor hashed again.
+ */
+import { open, stat } from "node:fs/promises";
+import { ApiLimits } from "../api/types.js";
+import { errorCode } from "../util/error-code.js";
+import { formatBytes } from "../util/format-bytes.js";
+import type { ImageFormat } from "../util/image-format.js";
+import { FILE_KIND_HEAD_BYTES, fileKindOf } from "../util/image-format.js";
+import { hashFile } from "../util/sha256.js";
+import type { HashCache } from "./hash-cache.js";
 
-/** The API accepts images under 20 MB (see the API reference, "Limits"). */
-export const API_IMAGE_SIZE_LIMIT = 20_000_000;
+/** The API accepts images under this many bytes (exclusive; see the API reference, "Limits"). */
+export const API_IMAGE_SIZE_LIMIT = ApiLimits.maxImageBytes;
 
-export type ImageFileCheck = { ok: true; size: number } | { ok: false; message: string };
+/** How a file's sha256 and size are computed; injected so tests can make a file vanish. */
+export type FileHasher = (absPath: string) => Promise<{ sha256: string; size: number }>;
+
+export const streamingHasher: FileHasher = hashFile;
+
+export type ImageFileCheck =
+  | { ok: true; size: number; mtimeMs: number; format: ImageFormat }
+  | { ok: false; message: string };
 
 /**
- * Whether `absPath` is a readable regular file, not empty and under `sizeLimit` bytes.
- * `shownPath` is how messages name the file.
+ * Whether `absPath` is a readable regular file, not empty, under `sizeLimit` bytes, and an image
+ * the API accepts (by its first bytes; a cached file's are not read again). `shownPath` is how
+ * messages name the file.
  */
 export async function checkImageFile(
   absPath: string,
-  options: { sizeLimit: number; shownPath: string },
+  options: { sizeLimit: number; shownPath: string; cache?: HashCache | undefined },
 ): Promise<ImageFileCheck> {
   const { shownPath, sizeLimit } = options;
   try {
@@ -26,10 +41,13 @@ export async function checkImageFile(
     if (info.size >= sizeLimit) {
       return {
         ok: false,
-        message: `file is ${formatBytes(info.size)}; the API accepts images under ${formatBytes(sizeLimit)}: ${shownPath}`,
+        message: `file is ${formatBytes(info.size)} (${info.size} bytes); the API accepts images under ${sizeLimit} bytes: ${shownPath}`,
       };
     }
-    return { ok: true, size: info.size };
+    const known = options.cache?.get(absPath, info.size, info.mtimeMs);
+    const format = known?.format ?? (await sniff(absPath, shownPath));
+    if (typeof format === "object") return format;
+    return { ok: true, size: info.size, mtimeMs: info.mtimeMs, format };
   } catch (error) {
     const code = errorCode(error);
     if (code === "ENOENT" || code === "ENOTDIR")
@@ -38,46 +56,46 @@ export async function checkImageFile(
   }
 }
 
-/** sha256 (hex) and size of a file, read as a stream so that large files never sit in memory. */
-export async function hashFile(absPath: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash("sha256");
-  let size = 0;
-  await pipeline(createReadStream(absPath), async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) {
-      size += chunk.length;
-      hash.update(chunk);
-    }
-  });
-  return { sha256: hash.digest("hex"), size };
-}
-
-/** Runs `task` over `items` with at most `limit` in flight; results keep the items' order. */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** 20000000 → "20 MB"; 1536 → "1.5 kB" (decimal units, as the API documents its limits). */
-export function formatBytes(bytes: number): string {
-  const units = ["bytes", "kB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
+async function sniff(
+  absPath: string,
+  shownPath: string,
+): Promise<ImageFormat | { ok: false; message: string }> {
+  const handle = await open(absPath, "r");
+  let head: Uint8Array;
+  try {
+    const buffer = Buffer.alloc(FILE_KIND_HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
   }
-  const shown = unit === 0 ? String(value) : String(Number(value.toFixed(1)));
-  return `${shown} ${units[unit]}`;
+  const kind = fileKindOf(head);
+  if (kind.kind === "image") return kind.format;
+  if (kind.kind === "lfs-pointer") {
+    return {
+      ok: false,
+      message: `${shownPath} is a Git LFS pointer, not the image: run \`git lfs pull\` (in CI, check out with \`lfs: true\`)`,
+    };
+  }
+  return {
+    ok: false,
+    message: `not a PNG, JPEG, GIF, WebP, TIFF or BMP image: ${shownPath}`,
+  };
+}
+
+/** sha256 and size of a checked file: from the cache when it is unchanged, else hashed. */
+export async function hashImageFile(
+  absPath: string,
+  checked: { size: number; mtimeMs: number; format: ImageFormat },
+  options: { hasher: FileHasher; cache?: HashCache | undefined },
+): Promise<{ sha256: string; size: number } | undefined> {
+  const known = options.cache?.get(absPath, checked.size, checked.mtimeMs);
+  if (known !== undefined) return { sha256: known.sha256, size: checked.size };
+  try {
+    const hash = await options.hasher(absPath);
+    options.cache?.set(absPath, { ...checked, size: hash.size, sha256: hash.sha256 });
+    return hash;
+  } catch {
+    return undefined;
+  }
 }

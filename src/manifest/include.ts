@@ -6,9 +6,9 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
+import { errorCode } from "../util/error-code.js";
+import { isRecord } from "../util/is-record.js";
 import type { DocPath } from "./doc-path.js";
-import { isRecord } from "./doc-path.js";
-import { errorCode } from "./source-file.js";
 
 export type IncludeMatch = { ok: true; files: string[] } | { ok: false; message: string };
 

@@ -8,40 +8,44 @@
  * never holds more than one part's parse beside the resolved inputs. A problem found later in a
  * dropped file (a duplicate declared in a later part) is located by parsing that file again.
  */
-import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { isRecord } from "./doc-path.js";
-import { API_IMAGE_SIZE_LIMIT, checkImageFile, hashFile, mapWithConcurrency } from "./files.js";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { isRecord } from "../util/is-record.js";
+import { mapBounded } from "../util/pool.js";
+import type { DocPath } from "./doc-path.js";
+import type { FileHasher } from "./files.js";
+import { API_IMAGE_SIZE_LIMIT, checkImageFile, hashImageFile, streamingHasher } from "./files.js";
+import { HashCache } from "./hash-cache.js";
 import type { IncludingFile } from "./include.js";
 import { collectIncludedFiles } from "./include.js";
-import { InputNormaliser, resolveDefaults } from "./normalise.js";
+import type { CheckedImage, InputResolver, LoadContext, LoadLimits } from "./load-context.js";
+import { hashImages, imageOf, normaliserOf } from "./load-context.js";
 import type { YamlDocument } from "./parse-yaml.js";
 import { parseYaml } from "./parse-yaml.js";
-import type { ProblemFile } from "./problem-log.js";
+import type { Elsewhere, ProblemFile } from "./problem-log.js";
 import { ProblemLog } from "./problem-log.js";
 import type { RawDefaults, RawInput, RawManifest } from "./raw.js";
-import type { RuleIssue } from "./rules.js";
+import type { RuleIssue, RulePlace } from "./rules.js";
 import { InputRules } from "./rules.js";
 import { schemaUrlPattern, validateAgainstSchema } from "./schema.js";
 import type { DocumentRole } from "./schema-messages.js";
 import { readSourceFile, rereadSourceText } from "./source-file.js";
-import type { DesiredImage, DesiredInput, Manifest, ManifestProblem } from "./types.js";
+import { readSources } from "./sources/read-sources.js";
+import type { Manifest, ManifestProblem } from "./types.js";
 
+export type { LoadLimits } from "./load-context.js";
 export { formatProblem } from "./problems.js";
 
-export interface LoadOptions {
+export interface LoadOptions extends Partial<LoadLimits> {
   /** Directory the manifest path is relative to, and problems' file names too. Default: the process's. */
   cwd?: string;
-  /** Largest manifest or included file accepted, in bytes. */
-  maxManifestBytes?: number;
-  /** Most YAML aliases (`*name`) one file may hold. */
-  maxAliasCount?: number;
-  /** How many values aliases may add to one file's document once expanded. */
-  maxAliasExpansion?: number;
-  /** `file:` images must be smaller than this many bytes. */
-  imageSizeLimit?: number;
+  /** How image files are hashed (default: streamed sha256); tests inject one. */
+  hashFile?: FileHasher;
+  /**
+   * Where image hashes are cached by (path, size, mtime); `false`: no cache. Default:
+   * `.dataset/cache` beside the root manifest.
+   */
+  cacheDir?: string | false;
 }
-
-export type LoadLimits = Required<Omit<LoadOptions, "cwd">>;
 
 export const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = {
   maxManifestBytes: 64_000_000,
@@ -65,6 +69,8 @@ class LoadedFile implements IncludingFile, ProblemFile {
   value: unknown = null;
   sha256 = "";
   notFound = false;
+  /** Whether the document passed the schema (only then are its sources read). */
+  schemaValid = false;
   private parsed: YamlDocument | undefined;
   private released = false;
 
@@ -101,29 +107,40 @@ class LoadedFile implements IncludingFile, ProblemFile {
   }
 }
 
-/** Files hashed at once; stat calls are cheaper and run wider. */
-const HASH_CONCURRENCY = 4;
+/** Image files checked at once (a stat and a few bytes each). */
 const STAT_CONCURRENCY = 16;
-
-/** What the stages of one load share. */
-interface LoadContext {
-  limits: LoadLimits;
-  problems: ProblemLog;
-  /** A file's name as problems show it. */
-  show(absPath: string): string;
-}
-
-type FileHash = { sha256: string; size: number } | undefined;
 
 export async function loadManifest(path: string, options: LoadOptions = {}): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd();
   const rootPath = resolve(cwd, path);
+  const limits = { ...DEFAULT_LOAD_LIMITS, ...definedOnly(options) };
+  // Names as the user gave them: the root as typed, the rest relative to the working directory.
+  const show = (absPath: string): string =>
+    absPath === rootPath ? path : isAbsolute(path) ? absPath : relative(cwd, absPath) || absPath;
+  const cache =
+    options.cacheDir === false
+      ? undefined
+      : await HashCache.open({
+          baseDir: dirname(rootPath),
+          cacheDir: options.cacheDir ?? join(dirname(rootPath), ".dataset", "cache"),
+        });
+  const hasher = options.hashFile ?? streamingHasher;
   const context: LoadContext = {
-    limits: { ...DEFAULT_LOAD_LIMITS, ...definedOnly(options) },
+    limits,
     problems: new ProblemLog(),
-    // Names as the user gave them: the root as typed, the rest relative to the working directory.
-    show: (absPath) =>
-      absPath === rootPath ? path : isAbsolute(path) ? absPath : relative(cwd, absPath) || absPath,
+    show,
+    images: {
+      check: (absPath) =>
+        checkImageFile(absPath, {
+          sizeLimit: limits.imageSizeLimit,
+          shownPath: show(absPath),
+          cache,
+        }),
+      hash: (absPath, checked) => hashImageFile(absPath, checked, { hasher, cache }),
+      show,
+    },
+    skipped: { hidden: 0, notImages: 0 },
+    sourceFiles: [],
   };
   const { problems } = context;
 
@@ -142,21 +159,27 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
     };
   }
   const fileAt = (index: number): LoadedFile => byIndex[index] ?? root;
+  const placeOf = (place: RulePlace): Elsewhere =>
+    "fixed" in place
+      ? { fixed: { file: place.fixed.file, line: place.fixed.line, column: place.fixed.column } }
+      : { file: fileAt(place.file), at: place.path };
   const report = (issues: readonly RuleIssue[]): void => {
-    for (const { file, path, message, key, elsewhere } of issues) {
-      problems.at(fileAt(file), path, message, {
-        key,
-        ...(elsewhere === undefined
-          ? {}
-          : { elsewhere: { file: fileAt(elsewhere.file), at: elsewhere.path } }),
-      });
+    for (const issue of issues) {
+      const elsewhere = issue.elsewhere === undefined ? undefined : placeOf(issue.elsewhere);
+      if ("fixed" in issue) problems.atFixed(issue.fixed, issue.message, elsewhere);
+      else
+        problems.at(fileAt(issue.file), issue.path, issue.message, { key: issue.key, elsewhere });
     }
   };
+  const writtenNumber =
+    (file: LoadedFile) =>
+    (at: DocPath): string | undefined =>
+      file.document?.plainScalarText(at);
 
   const rootValue = (isRecord(root.value) ? root.value : {}) as Partial<RawManifest>;
   const { name, app, defaults } = rootValue;
   const rules = new InputRules({ defaults, urlPattern: schemaUrlPattern() });
-  report(rules.checkDefaults());
+  report(rules.checkDefaults(writtenNumber(root)));
   const resolver: InputResolver = {
     context,
     // Built on first use: only then are the root's defaults known to be schema-valid.
@@ -169,13 +192,17 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   const absorb = async (file: LoadedFile): Promise<void> => {
     const inputs =
       isRecord(file.value) && Array.isArray(file.value.inputs) ? file.value.inputs : [];
-    report(rules.checkFile(file.index, inputs));
+    report(rules.checkFile(file.index, inputs, writtenNumber(file)));
     const images = await checkImageFiles(file, inputs, context);
     // Once a check fails the load fails: the rest of the files are only checked. Images that
     // vanished before they were hashed do not stop the others from being hashed (and reported).
-    const checked = problems.size === resolver.unreadable;
-    if (checked) await resolveInputs(file, inputs as RawInput[], images, resolver);
-    if (checked) file.release();
+    if (problems.size === resolver.unreadable) {
+      await resolveInputs(file, inputs as RawInput[], images, resolver);
+    }
+    if (file.schemaValid && isRecord(file.value) && Array.isArray(file.value.sources)) {
+      await readSources(file, file.value.sources, { rules, report, resolver });
+    }
+    if (problems.size === resolver.unreadable) file.release();
   };
 
   await absorb(root);
@@ -189,7 +216,11 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
     show: context.show,
   });
   report(rules.finish());
-  if (problems.size > 0) return { ok: false, problems: problems.list(files.map((f) => f.shown)) };
+  await cache?.save();
+  if (problems.size > 0) {
+    const order = [...files.map((f) => f.shown), ...context.sourceFiles];
+    return { ok: false, problems: problems.list(order) };
+  }
 
   return {
     ok: true,
@@ -200,6 +231,7 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
       ...(app === undefined ? {} : { app: { ...app } }),
       inputs: resolver.inputs,
       files: files.map((file) => file.shown),
+      skipped: { ...context.skipped },
     },
   };
 }
@@ -226,81 +258,58 @@ async function loadFile(
   }
   file.document = parsed.document;
   file.value = parsed.document.value;
-  for (const issue of validateAgainstSchema(file.value, options.role)) {
+  const issues = validateAgainstSchema(file.value, options.role);
+  for (const issue of issues) {
     const at = issue.at?.path ?? issue.path;
     problems.at(file, at, issue.message, { key: issue.at?.key, shownPath: issue.path });
   }
+  file.schemaValid = issues.length === 0;
   return file;
 }
 
 /**
- * Checks every `file:` input of one file (exists, regular, size) relative to that file; returns
- * their absolute paths by index in its `inputs:`.
+ * Checks every `file:` input of one file (exists, regular, size, image bytes) relative to that
+ * file; returns them by index in its `inputs:`.
  */
 async function checkImageFiles(
   file: LoadedFile,
   inputs: readonly unknown[],
   context: LoadContext,
-): Promise<Map<number, string>> {
-  const images = new Map<number, string>();
+): Promise<Map<number, CheckedImage>> {
+  const paths = new Map<number, string>();
   inputs.forEach((input, index) => {
     const image = isRecord(input) ? input.file : undefined;
     if (typeof image === "string" && image !== "") {
-      images.set(index, resolve(dirname(file.absPath), image));
+      paths.set(index, resolve(dirname(file.absPath), image));
     }
   });
-  if (images.size === 0) return images;
-  const entries = [...images];
-  const checks = await mapWithConcurrency(entries, STAT_CONCURRENCY, ([, absPath]) =>
-    checkImageFile(absPath, {
-      sizeLimit: context.limits.imageSizeLimit,
-      shownPath: context.show(absPath),
-    }),
+  const entries = [...paths];
+  const checks = await mapBounded(entries, STAT_CONCURRENCY, ([, absPath]) =>
+    context.images.check(absPath),
   );
+  const images = new Map<number, CheckedImage>();
   checks.forEach((check, i) => {
-    const index = entries[i]?.[0];
-    if (!check.ok && index !== undefined) {
-      context.problems.at(file, ["inputs", index, "file"], check.message);
-    }
+    const [index, absPath] = entries[i] ?? [-1, ""];
+    images.set(index, { absPath, check });
+    if (!check.ok) context.problems.at(file, ["inputs", index, "file"], check.message);
   });
   return images;
-}
-
-/** What turning files' inputs into desired inputs shares across files. */
-interface InputResolver {
-  context: LoadContext;
-  normaliser: InputNormaliser | undefined;
-  /** The root's `defaults:` as written. */
-  defaults: RawDefaults | undefined;
-  /** Each distinct image file is hashed once; undefined: it vanished since it was checked. */
-  hashes: Map<string, FileHash>;
-  /** The desired inputs so far, in load order. */
-  inputs: DesiredInput[];
-  /** Images that could not be read when hashed ("cannot read" problems). */
-  unreadable: number;
 }
 
 /** Normalises one file's (checked, problem-free) inputs, hashing the images they name. */
 async function resolveInputs(
   file: LoadedFile,
   inputs: readonly RawInput[],
-  images: ReadonlyMap<number, string>,
+  images: ReadonlyMap<number, CheckedImage>,
   resolver: InputResolver,
 ): Promise<void> {
   const { context, hashes } = resolver;
-  resolver.normaliser ??= new InputNormaliser(resolveDefaults(resolver.defaults));
-  const normaliser = resolver.normaliser;
-  const unhashed = [...new Set(images.values())].filter((absPath) => !hashes.has(absPath));
-  const hashed = await mapWithConcurrency(unhashed, HASH_CONCURRENCY, (absPath) =>
-    hashFile(absPath).catch(() => undefined),
-  );
-  unhashed.forEach((absPath, i) => {
-    hashes.set(absPath, hashed[i]);
-  });
+  const normaliser = normaliserOf(resolver);
+  await hashImages(images.values(), resolver);
   const positions =
     file.document?.locateAll(inputs.map((_, index) => ({ path: ["inputs", index] }))) ?? [];
   inputs.forEach((raw, index) => {
-    const absPath = images.get(index);
+    const absPath = images.get(index)?.absPath;
     const image = imageOf(raw, absPath, hashes, normaliser);
     if (image === undefined) {
       const shown = context.show(absPath ?? "");
@@ -312,18 +321,6 @@ async function resolveInputs(
     const source = { file: file.shown, line, column };
     resolver.inputs.push(normaliser.normalise(raw, { image, source }));
   });
-}
-
-function imageOf(
-  raw: RawInput,
-  absPath: string | undefined,
-  hashes: ReadonlyMap<string, FileHash>,
-  normaliser: InputNormaliser,
-): DesiredImage | undefined {
-  if (raw.url !== undefined) return normaliser.urlImage(raw.url);
-  const hash = absPath === undefined ? undefined : hashes.get(absPath);
-  if (absPath === undefined || hash === undefined || raw.file === undefined) return undefined;
-  return { kind: "file", absPath, path: raw.file, sha256: hash.sha256, size: hash.size };
 }
 
 function definedOnly(options: LoadOptions): Partial<LoadLimits> {

@@ -1,13 +1,21 @@
 /** Validated raw inputs → the resolved model the planner compares. Pure. */
 import type { JsonObject, JsonValue } from "../api/types.js";
+import { setOwnKey } from "../util/own-key.js";
 import { mergeConcepts, mergeMetadata } from "./defaults.js";
 import type { RawConcept, RawDefaults, RawInput } from "./raw.js";
 import type { DesiredConcept, DesiredImage, DesiredInput, SourceLocation } from "./types.js";
 
-/** `cat` → `{id: "cat", value: 1}`; `{id: cat}` → value 1; `{id: cat, value: 0}` unchanged. */
+/**
+ * `cat` → `{id: "cat", value: 1}`; `{id: cat}` → value 1; `{id: cat, value: 0}` unchanged;
+ * `value: true|false` (as older clients write it) → 1|0.
+ */
 export function normaliseConcept(concept: RawConcept): DesiredConcept {
   if (typeof concept === "string") return { id: concept, value: 1 };
-  return { id: concept.id, value: concept.value ?? 1 };
+  const { value } = concept;
+  return {
+    id: concept.id,
+    value: value === undefined || value === true ? 1 : value === false ? 0 : value,
+  };
 }
 
 /** Defaults that apply to every input, normalised once. */
@@ -50,7 +58,7 @@ export class InputNormaliser {
   /** One schema-valid input with defaults merged and shorthand expanded. */
   normalise(
     input: RawInput,
-    context: { image: DesiredImage; source: SourceLocation },
+    context: { image: DesiredImage; source: SourceLocation; origin?: string },
   ): DesiredInput {
     const { defaults } = this;
     const own = (input.concepts ?? []).map((concept) => this.concept(concept));
@@ -63,6 +71,7 @@ export class InputNormaliser {
       metadata: mergeMetadata(defaults.metadata, metadata),
       allowDuplicateUrl: input.allow_duplicate_url ?? defaults.allowDuplicateUrl,
       source: context.source,
+      ...(context.origin === undefined ? {} : { origin: context.origin }),
     };
   }
 
@@ -109,7 +118,7 @@ function detachStrings(value: JsonObject | JsonValue[]): void {
   for (const key in value) {
     const item = value[key];
     if (typeof item === "string") {
-      if (item.length >= VIEW_MIN_LENGTH) value[key] = detach(item);
+      if (item.length >= VIEW_MIN_LENGTH) setOwnKey(value, key, detach(item));
     } else if (typeof item === "object" && item !== null) detachStrings(item);
   }
 }

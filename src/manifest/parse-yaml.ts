@@ -40,6 +40,8 @@ export interface YamlDocument {
   locateAll(requests: readonly LocateRequest[]): Position[];
   /** `locateAll` for one request. */
   locate(path: DocPath, options?: { key?: boolean }): Position;
+  /** The text of the plain scalar at `path` as written (e.g. `9007199254740993`). */
+  plainScalarText(path: DocPath): string | undefined;
 }
 
 export type ParseYamlResult =
@@ -94,7 +96,7 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
     };
   }
   const shallow = scan.root;
-  const locateAll = (requests: readonly LocateRequest[]): Position[] => {
+  const offsetsOf = (requests: readonly LocateRequest[]): number[] => {
     const found = requests.map((request) =>
       locateOffset(shallow, request.path, request.key ?? false),
     );
@@ -107,12 +109,13 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
     }
     return requests.map((request, i) => {
       const hit = found[i];
-      const offset = hit?.complete
+      return hit?.complete
         ? hit.offset
         : locateOffset(deep, request.path, request.key ?? false).offset;
-      return lines.position(offset);
     });
   };
+  const locateAll = (requests: readonly LocateRequest[]): Position[] =>
+    offsetsOf(requests).map((offset) => lines.position(offset));
   return {
     ok: true,
     document: {
@@ -120,6 +123,10 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
       locateAll,
       locate: (path, options) =>
         locateAll([{ path, key: options?.key ?? false }])[0] ?? { line: 1, column: 1 },
+      plainScalarText: (path) => {
+        const offset = offsetsOf([{ path }])[0] ?? 0;
+        return /^[^\s,\]}#]+/.exec(text.slice(offset, offset + 200))?.[0];
+      },
     },
   };
 }

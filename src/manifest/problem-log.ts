@@ -17,19 +17,18 @@ export interface ProblemFile {
   document: YamlDocument | undefined;
 }
 
-/** Another place a problem names, e.g. the first declaration of a duplicate id. */
-export interface Elsewhere {
-  file: ProblemFile;
-  at: DocPath;
-}
+/**
+ * Another place a problem names, e.g. the first declaration of a duplicate id: a path in a
+ * manifest file, or a place whose position is known (a row of a source file).
+ */
+export type Elsewhere = { file: ProblemFile; at: DocPath } | { fixed: SourceLocation };
 
 /** A message, or one that names another place (`file:line:col`), located at the end too. */
 export type ProblemMessage = string | ((elsewhere: string) => string);
 
 interface Pending {
-  file: ProblemFile;
-  at: DocPath;
-  key: boolean;
+  /** The problem's own place: a path in a manifest file, or a known position. */
+  own: { file: ProblemFile; at: DocPath; key: boolean } | { fixed: SourceLocation };
   path: string;
   message: ProblemMessage;
   elsewhere: Elsewhere | undefined;
@@ -61,45 +60,61 @@ export class ProblemLog {
     options: { key?: boolean; shownPath?: DocPath; elsewhere?: Elsewhere } = {},
   ): void {
     this.pending.push({
-      file,
-      at,
-      key: options.key ?? false,
+      own: { file, at, key: options.key ?? false },
       path: formatDocPath(options.shownPath ?? at),
       message,
       elsewhere: options.elsewhere,
     });
   }
 
+  /** A problem at a known position (`path` as shown), possibly naming another place. */
+  atFixed(
+    place: SourceLocation & { path: string },
+    message: ProblemMessage,
+    elsewhere?: Elsewhere,
+  ): void {
+    if (typeof message === "string" && elsewhere === undefined) {
+      this.located.push({ ...place, message });
+      return;
+    }
+    const { path, ...fixed } = place;
+    this.pending.push({ own: { fixed }, path, message, elsewhere });
+  }
+
   /** Every problem, located, ordered by file (as given), line and column. */
   list(fileOrder: readonly string[]): ManifestProblem[] {
     const locator = new BatchLocator();
-    const own = this.pending.map((problem) =>
-      locator.request(problem.file, problem.at, problem.key),
+    const own = this.pending.map(({ own }) =>
+      "fixed" in own ? own.fixed : locator.request(own.file, own.at, own.key),
     );
-    const other = this.pending.map((problem) =>
-      problem.elsewhere === undefined
-        ? undefined
-        : locator.request(problem.elsewhere.file, problem.elsewhere.at, false),
+    const other = this.pending.map(({ elsewhere }) =>
+      elsewhere === undefined || "fixed" in elsewhere
+        ? elsewhere?.fixed
+        : locator.request(elsewhere.file, elsewhere.at, false),
     );
     locator.resolve();
+    const placeOf = (where: Ticket | SourceLocation): SourceLocation =>
+      "index" in where ? locator.place(where) : where;
     const all = [...this.located];
     this.pending.forEach((problem, i) => {
-      const ticket = own[i];
-      const { line, column } =
-        ticket === undefined ? { line: 0, column: 0 } : locator.position(ticket);
+      const here = own[i];
+      const place = here === undefined ? { file: "", line: 0, column: 0 } : placeOf(here);
       const there = other[i];
       const message =
         typeof problem.message === "string"
           ? problem.message
-          : problem.message(there === undefined ? "?" : formatPlace(locator.place(there)));
-      all.push({ file: problem.file.shown, line, column, path: problem.path, message });
+          : problem.message(there === undefined ? "?" : formatPlace(placeOf(there)));
+      all.push({ ...place, path: problem.path, message });
     });
     return sortProblems(all, fileOrder);
   }
 }
 
 function formatPlace(place: SourceLocation): string {
-  return `${place.file}:${place.line}:${place.column}`;
+  if (place.line === 0) return place.file;
+  return place.column === 0
+    ? `${place.file}:${place.line}`
+    : `${place.file}:${place.line}:${place.column}`;
 }
 
 interface Ticket {

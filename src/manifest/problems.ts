@@ -3,11 +3,16 @@ import type { ManifestProblem } from "./types.js";
 
 /**
  * `file:line:col: path: message` — the path is left out when the problem concerns the whole
- * document, and `line:col` when it concerns the file itself (line 0: too large, unreadable…).
+ * document, `line:col` when it concerns the file itself (line 0: too large, unreadable…), and
+ * `col` when only the line is known (column 0: a row of a CSV or JSONL source).
  */
 export function formatProblem(problem: ManifestProblem): string {
   const where =
-    problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
+    problem.line === 0
+      ? problem.file
+      : problem.column === 0
+        ? `${problem.file}:${problem.line}`
+        : `${problem.file}:${problem.line}:${problem.column}`;
   return problem.path === ""
     ? `${where}: ${problem.message}`
     : `${where}: ${problem.path}: ${problem.message}`;

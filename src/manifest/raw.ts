@@ -13,6 +13,7 @@ export interface RawManifest {
   defaults?: RawDefaults;
   include?: string[];
   inputs?: RawInput[];
+  sources?: RawSource[];
 }
 
 export interface RawApp {
@@ -31,6 +32,7 @@ export interface RawDefaults {
 export interface RawInputsFile {
   include?: string[];
   inputs?: RawInput[];
+  sources?: RawSource[];
 }
 
 /** One input as written; exactly one of `url` and `file`. */
@@ -48,6 +50,46 @@ export type RawConcept = string | RawConceptObject;
 
 export interface RawConceptObject {
   id: string;
-  /** 1 (present, the default) or 0 (explicitly absent). */
-  value?: 0 | 1;
+  /** 1 or true (present, the default); 0 or false (explicitly absent). */
+  value?: 0 | 1 | boolean;
+}
+
+/** Inputs declared by data where it lives: exactly one of `folder`, `csv`, `jsonl`. */
+export type RawSource = RawFolderSource | RawCsvSource | RawJsonlSource;
+
+/** Every image file under a folder; the first-level subfolder names the concept. */
+export interface RawFolderSource {
+  folder: string;
+  include?: string[];
+  exclude?: string[];
+  concept_from_folder?: boolean;
+  concepts?: RawConcept[];
+  metadata?: JsonObject;
+}
+
+/** One input per row of a CSV file. */
+export interface RawCsvSource {
+  csv: string;
+  columns: RawCsvColumns;
+  concepts?: RawConcept[];
+  metadata?: JsonObject;
+  allow_duplicate_url?: boolean;
+}
+
+export type CsvMetadataType = "string" | "number" | "boolean" | "json";
+
+/** Which CSV columns hold what; `id` and exactly one of `url` and `file`. */
+export interface RawCsvColumns {
+  id: string;
+  url?: string;
+  file?: string;
+  concepts?: string;
+  concept_separator?: string;
+  concept_columns?: string[];
+  metadata?: string[] | Record<string, CsvMetadataType>;
+}
+
+/** One input per line of a JSON Lines file, each with the fields of an input. */
+export interface RawJsonlSource {
+  jsonl: string;
 }

@@ -6,25 +6,58 @@
  * Values arrive as written, possibly malformed (the schema reports that): every rule looks only
  * at values of the right type, so one mistake is not reported twice.
  */
+
+import { isRecord } from "../util/is-record.js";
 import type { DocPath } from "./doc-path.js";
-import { isRecord } from "./doc-path.js";
 import { OWNERSHIP_KEY } from "./types.js";
 
-/** A place in the manifest: a file (by index in load order; 0 is the root) and a path in it. */
-export interface RulePlace {
-  file: number;
-  path: DocPath;
+/**
+ * A place in the manifest: a manifest file (by index in load order; 0 is the root) and a path in
+ * its document, still to be given a position; or a place already known (a row of a CSV or JSONL
+ * source, an image of a folder source).
+ */
+export type RulePlace = { file: number; path: DocPath } | { fixed: FixedPlace };
+
+/** A place whose position is known: `file:line` (line 0: the file itself) and the path shown. */
+export interface FixedPlace {
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+}
+
+/** Where the inputs of one `checkInputs` call are: the place of each input's field. */
+export interface RuleSegment {
+  place(index: number, path: DocPath): RulePlace;
+  /**
+   * A number of input `index` as written in the source (at `path` inside the input), when it can
+   * tell: parsers round integers beyond 2^53, only the text shows what was meant.
+   */
+  writtenNumber?(index: number, path: DocPath): string | undefined;
+}
+
+/** The inputs of a manifest file's `inputs:` list. */
+export function manifestSegment(
+  file: number,
+  writtenNumber?: (path: DocPath) => string | undefined,
+): RuleSegment {
+  return {
+    place: (index, path) => ({ file, path: ["inputs", index, ...path] }),
+    ...(writtenNumber === undefined
+      ? {}
+      : { writtenNumber: (index, path) => writtenNumber(["inputs", index, ...path]) }),
+  };
 }
 
 /** A rule violation, still to be given a file position. */
-export interface RuleIssue extends RulePlace {
+export type RuleIssue = RulePlace & {
   /** The message, or one naming `elsewhere` (given as `file:line:col`). */
   message: string | ((elsewhere: string) => string);
   /** The other place a duplicate names. */
   elsewhere?: RulePlace;
   /** Point at the mapping key rather than its value. */
   key?: boolean;
-}
+};
 
 export interface RuleContext {
   /** The root manifest's `defaults` as written. */
@@ -41,8 +74,8 @@ export interface RuleContext {
 export class InputRules {
   private readonly context: RuleContext;
   private readonly defaultAllows: boolean;
-  /** Every input checked so far gets an ordinal; these map it back to its file and index. */
-  private readonly ordinalFiles: number[] = [];
+  /** Every input checked so far gets an ordinal; these map it back to its segment and index. */
+  private readonly ordinalSegments: RuleSegment[] = [];
   private readonly ordinalStarts: number[] = [];
   private next = 0;
   private readonly firstById = new Map<string, number>();
@@ -60,20 +93,37 @@ export class InputRules {
     this.defaultAllows = defaults.allow_duplicate_url === true;
   }
 
-  /** Problems of the root's `defaults:` itself. */
-  checkDefaults(): RuleIssue[] {
+  /** Problems of the root's `defaults:` itself; `writtenNumber` reads a number as written. */
+  checkDefaults(writtenNumber?: (path: DocPath) => string | undefined): RuleIssue[] {
     const issues: RuleIssue[] = [];
     const defaults = isRecord(this.context.defaults) ? this.context.defaults : {};
-    checkConcepts(defaults.concepts, { file: 0, path: ["defaults", "concepts"] }, issues);
-    checkMetadata(defaults.metadata, { file: 0, path: ["defaults", "metadata"] }, issues);
+    const inDefaults =
+      (field: string): PlaceAt =>
+      (path) => ({ file: 0, path: ["defaults", field, ...path] });
+    checkConcepts(defaults.concepts, inDefaults("concepts"), issues);
+    checkMetadata(defaults.metadata, inDefaults("metadata"), issues, (path) =>
+      writtenNumber?.(["defaults", "metadata", ...path]),
+    );
     return issues;
   }
 
-  /** Checks one file's `inputs:` as written (possibly malformed: the schema reports that). */
-  checkFile(file: number, inputs: readonly unknown[]): RuleIssue[] {
-    if (this.finished) throw new Error("checkFile() called after finish()");
+  /**
+   * Checks one file's `inputs:` as written (possibly malformed: the schema reports that);
+   * `writtenNumber` reads a number at a path of the file's document as written.
+   */
+  checkFile(
+    file: number,
+    inputs: readonly unknown[],
+    writtenNumber?: (path: DocPath) => string | undefined,
+  ): RuleIssue[] {
+    return this.checkInputs(manifestSegment(file, writtenNumber), inputs);
+  }
+
+  /** Checks inputs as written, each placed by `segment` (a file's `inputs:`, a batch of a source). */
+  checkInputs(segment: RuleSegment, inputs: readonly unknown[]): RuleIssue[] {
+    if (this.finished) throw new Error("checkInputs() called after finish()");
     const issues: RuleIssue[] = [];
-    this.ordinalFiles.push(file);
+    this.ordinalSegments.push(segment);
     this.ordinalStarts.push(this.next);
     for (let index = 0; index < inputs.length; index++) {
       const ordinal = this.next++;
@@ -87,7 +137,7 @@ export class InputRules {
       // Dense by ordinal (one push per input), read only for URLs that turn out to be shared.
       this.ids.push(id === undefined ? null : String(id));
       this.allows.push(typeof allows === "boolean" ? allows : null);
-      const at = (...rest: (string | number)[]): DocPath => ["inputs", index, ...rest];
+      const at = (...rest: (string | number)[]): RulePlace => segment.place(index, rest);
       let duplicateId = false;
       if (typeof id === "string") {
         const first = this.firstById.get(id);
@@ -95,8 +145,7 @@ export class InputRules {
         else {
           duplicateId = true;
           issues.push({
-            file,
-            path: at("id"),
+            ...at("id"),
             message: (there) => `duplicate input id "${id}" (also declared at ${there})`,
             elsewhere: this.placeOf(first, "id"),
           });
@@ -104,7 +153,7 @@ export class InputRules {
       }
       if (typeof url === "string" && this.context.urlPattern.test(url)) {
         const problem = urlProblem(url);
-        if (problem !== undefined) issues.push({ file, path: at("url"), message: problem });
+        if (problem !== undefined) issues.push({ ...at("url"), message: problem });
         const first = this.firstByUrl.get(url);
         if (first === undefined) this.firstByUrl.set(url, ordinal);
         else if (!duplicateId) {
@@ -116,10 +165,15 @@ export class InputRules {
       }
       // Paths are built only for values that may hold a problem: most inputs have none.
       if (Array.isArray(concepts) && concepts.length > 1) {
-        checkConcepts(concepts, { file, path: at("concepts") }, issues);
+        checkConcepts(concepts, (path) => at("concepts", ...path), issues);
       }
       if (isRecord(metadata) && !isCleanMetadata(metadata)) {
-        checkMetadata(metadata, { file, path: at("metadata") }, issues);
+        checkMetadata(
+          metadata,
+          (path) => at("metadata", ...path),
+          issues,
+          (path) => segment.writtenNumber?.(index, ["metadata", ...path]),
+        );
       }
     }
     return issues;
@@ -146,7 +200,7 @@ export class InputRules {
     return issues;
   }
 
-  private locateOrdinal(ordinal: number): { file: number; index: number } {
+  private locateOrdinal(ordinal: number): { segment: RuleSegment; index: number } {
     // The last file that starts at or before the ordinal (binary search: starts ascend).
     let low = 0;
     let high = this.ordinalStarts.length - 1;
@@ -156,14 +210,14 @@ export class InputRules {
       else high = middle - 1;
     }
     return {
-      file: this.ordinalFiles[low] ?? 0,
+      segment: this.ordinalSegments[low] ?? manifestSegment(0),
       index: ordinal - (this.ordinalStarts[low] ?? 0),
     };
   }
 
   private placeOf(ordinal: number, field: string): RulePlace {
-    const { file, index } = this.locateOrdinal(ordinal);
-    return { file, path: ["inputs", index, field] };
+    const { segment, index } = this.locateOrdinal(ordinal);
+    return segment.place(index, [field]);
   }
 }
 
@@ -174,12 +228,10 @@ function urlProblem(url: string): string | undefined {
   return undefined;
 }
 
-interface Where {
-  file: number;
-  path: DocPath;
-}
+/** The place of a path inside one value (an input's concepts, its metadata…). */
+type PlaceAt = (path: DocPath) => RulePlace;
 
-function checkConcepts(concepts: unknown, where: Where, issues: RuleIssue[]): void {
+function checkConcepts(concepts: unknown, placeAt: PlaceAt, issues: RuleIssue[]): void {
   if (!Array.isArray(concepts)) return;
   const firstIndex = new Map<string, number>();
   concepts.forEach((concept: unknown, index) => {
@@ -191,8 +243,7 @@ function checkConcepts(concepts: unknown, where: Where, issues: RuleIssue[]): vo
       return;
     }
     issues.push({
-      file: where.file,
-      path: [...where.path, index],
+      ...placeAt([index]),
       message: `concept "${id}" is listed twice (first as concepts[${first}])`,
     });
   });
@@ -202,22 +253,32 @@ function isCleanMetadata(metadata: Record<string, unknown>): boolean {
   return !Object.hasOwn(metadata, OWNERSHIP_KEY) && isJsonSafe(metadata);
 }
 
-function checkMetadata(metadata: unknown, where: Where, issues: RuleIssue[]): void {
+function checkMetadata(
+  metadata: unknown,
+  placeAt: PlaceAt,
+  issues: RuleIssue[],
+  writtenNumber: (path: DocPath) => string | undefined,
+): void {
   if (!isRecord(metadata)) return;
   if (Object.hasOwn(metadata, OWNERSHIP_KEY)) {
     issues.push({
-      file: where.file,
-      path: [...where.path, OWNERSHIP_KEY],
+      ...placeAt([OWNERSHIP_KEY]),
       message: `"${OWNERSHIP_KEY}" is reserved for dataset's ownership marker; use another key`,
       key: true,
     });
   }
-  findNonJsonNumbers(metadata, [...where.path], (path, value) => {
-    issues.push({
-      file: where.file,
-      path,
-      message: `must be a finite number (JSON has no ${value})`,
-    });
+  findNonJsonNumbers(metadata, [], (path, value) => {
+    if (!Number.isFinite(value)) {
+      issues.push({ ...placeAt(path), message: `must be a finite number (JSON has no ${value})` });
+      return;
+    }
+    const written = writtenNumber(path);
+    if (written !== undefined && !isExactlyHeld(written, value)) {
+      issues.push({
+        ...placeAt(path),
+        message: `${written} cannot be held exactly by a JSON number (integers beyond 2^53 are rounded to ${value}); quote it to keep it as a string: "${written}"`,
+      });
+    }
   });
 }
 
@@ -246,8 +307,23 @@ function findNonJsonNumbers(
   }
 }
 
+/** An integer beyond 2^53 may have been rounded by the parser: only its text can tell. */
+function mayBeRounded(value: number): boolean {
+  return Number.isInteger(value) && Math.abs(value) >= 2 ** 53;
+}
+
+/**
+ * Whether the number written as `text` is `value` exactly. Only integer literals are checked
+ * (`1e20` says a double is meant; `9007199254740993` says an integer that doubles cannot hold).
+ */
+export function isExactlyHeld(text: string, value: number): boolean {
+  const digits = text.replaceAll("_", "").replace(/^\+/, "");
+  if (!/^-?[0-9]+$/.test(digits)) return true;
+  return BigInt(digits) === BigInt(value);
+}
+
 function isJsonSafe(value: unknown): boolean {
-  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "number") return Number.isFinite(value) && !mayBeRounded(value);
   if (typeof value !== "object" || value === null) return true;
   if (Array.isArray(value)) {
     for (const item of value) if (!isJsonSafe(item)) return false;

@@ -6,8 +6,9 @@
  * that one mistake reads as one line.
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
+import { isRecord } from "../util/is-record.js";
 import type { DocPath } from "./doc-path.js";
-import { formatDocPath, isRecord, pointerToDocPath } from "./doc-path.js";
+import { formatDocPath, pointerToDocPath } from "./doc-path.js";
 
 /** A root manifest, or a file listed in `include:`. */
 export type DocumentRole = "root" | "included";
@@ -87,8 +88,11 @@ function describe(error: ErrorObject, data: unknown, context: MessageContext): S
     case "const":
       return { path, message: `must be ${JSON.stringify(params.allowedValue)}, got ${got}` };
     case "enum": {
-      const allowed = Array.isArray(params.allowedValues) ? params.allowedValues : [];
-      return { path, message: `must be ${alternatives(allowed.map((v) => JSON.stringify(v)))}` };
+      const allowed: unknown[] = Array.isArray(params.allowedValues) ? params.allowedValues : [];
+      // `true`/`false` beside 1/0 are accepted spellings of them (a concept's value): the
+      // message names the values the docs teach.
+      const shown = allowed.filter((v) => typeof v !== "boolean" || !allowed.includes(v ? 1 : 0));
+      return { path, message: `must be ${alternatives(shown.map((v) => JSON.stringify(v)))}` };
     }
     case "oneOf":
       return { path, message: exactlyOneOf(error) };
@@ -105,7 +109,7 @@ function unknownField(field: string, error: ErrorObject, context: MessageContext
     error.instancePath === "" &&
     context.rootFields.includes(field)
   ) {
-    return `"${field}" belongs in the root manifest; an included file holds only "include" and "inputs"`;
+    return `"${field}" belongs in the root manifest; an included file holds only "include", "inputs" and "sources"`;
   }
   const properties = isRecord(error.parentSchema?.properties) ? error.parentSchema.properties : {};
   return `unknown field "${field}" (expected one of: ${Object.keys(properties).join(", ")})`;

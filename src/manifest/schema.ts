@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { isRecord } from "./doc-path.js";
+import { isRecord } from "../util/is-record.js";
 import type { DocumentRole, SchemaIssue } from "./schema-messages.js";
 import { describeSchemaErrors } from "./schema-messages.js";
 
@@ -75,6 +75,22 @@ export function validateAgainstSchema(value: unknown, role: DocumentRole): Schem
     issues.push(...check(input, item, `/inputs/${index}`));
   });
   return issues;
+}
+
+/** Checks one input on its own (a line of a JSONL source, a row of a CSV source). */
+export function validateInputValue(value: unknown): SchemaIssue[] {
+  const { input, patterns, rootFields } = schemas();
+  if (input(value)) return [];
+  return describeSchemaErrors(input.errors ?? [], value, {
+    role: "included",
+    patterns,
+    rootFields,
+  });
+}
+
+/** The schema's concept id pattern (`$defs.conceptId.pattern`). */
+export function schemaConceptIdPattern(): RegExp {
+  return new RegExp(String(objectAt(schemas().dataset, ["$defs", "conceptId"]).pattern));
 }
 
 function schemas(): CompiledSchemas {

@@ -1,8 +1,9 @@
 /** Reads one manifest or included file: size-capped, UTF-8, hashed. */
-import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { formatBytes } from "./files.js";
+import { errorCode } from "../util/error-code.js";
+import { formatBytes } from "../util/format-bytes.js";
+import { sha256Hex } from "../util/sha256.js";
 
 export type ReadSourceResult =
   | { ok: true; text: string; sha256: string }
@@ -33,7 +34,7 @@ export async function readSourceFile(
   if (bytes.length > options.maxBytes) return tooLarge(bytes.length);
   const text = decodeUtf8(bytes);
   if (text === undefined) return { ok: false, notFound: false, message: "not valid UTF-8 text" };
-  return { ok: true, text, sha256: createHash("sha256").update(bytes).digest("hex") };
+  return { ok: true, text, sha256: sha256Hex(bytes) };
 }
 
 /**
@@ -58,16 +59,4 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function errorCode(error: unknown): string | undefined {
-  if (
-    typeof error === "object" &&
-    error !== null &&
-    "code" in error &&
-    typeof error.code === "string"
-  ) {
-    return error.code;
-  }
-  return undefined;
 }

@@ -48,6 +48,11 @@ export interface DesiredInput {
   allowDuplicateUrl: boolean;
   /** Where the input was declared. */
   source: SourceLocation;
+  /**
+   * For an input of a source, where its data came from, as plans show it: the image of a folder
+   * (`images/cat/1.jpg`), the row of a CSV or the line of a JSONL file (`labels.csv:1042`).
+   */
+  origin?: string;
 }
 
 /** A loaded, validated and fully resolved manifest. */
@@ -61,4 +66,6 @@ export interface Manifest {
   inputs: DesiredInput[];
   /** Every file read: the root manifest first, then includes in load order. */
   files: string[];
+  /** Files under folder sources that are not inputs: hidden ones, and ones not named as images. */
+  skipped?: { hidden: number; notImages: number };
 }

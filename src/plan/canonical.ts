@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from "../api/types.js";
+import { setOwnKey } from "../util/own-key.js";
 import { OWNERSHIP_KEY, type OwnershipMarker } from "./types.js";
 
 /**
@@ -14,7 +15,7 @@ export function sortKeysDeep(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const member = (value as Record<string, unknown>)[key];
-    if (member !== undefined) out[key] = sortKeysDeep(member);
+    if (member !== undefined) setOwnKey(out, key, sortKeysDeep(member));
   }
   return out;
 }
@@ -34,7 +35,7 @@ export function userMetadata(
   const out: JsonObject = {};
   if (metadata === undefined || metadata === null) return out;
   for (const [key, value] of Object.entries(metadata)) {
-    if (key !== OWNERSHIP_KEY && value !== undefined) out[key] = value as JsonValue;
+    if (key !== OWNERSHIP_KEY && value !== undefined) setOwnKey(out, key, value as JsonValue);
   }
   return out;
 }

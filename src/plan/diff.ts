@@ -139,6 +139,7 @@ export function createDiffer(options: DiffOptions): Differ {
     // Built only for a change: most inputs of a large app are unchanged.
     const base = () => ({
       id: desired.id,
+      ...originOf(desired),
       before: normaliseLiveInput(input),
       after: toPlannedInput(desired, plannedOptions),
       live_modified_at: input.modified_at ?? null,
@@ -218,6 +219,7 @@ export function createDiffer(options: DiffOptions): Differ {
         changes.push({
           action: "create",
           id: input.id,
+          ...originOf(input),
           after: toPlannedInput(input, plannedOptions),
         });
       });
@@ -235,6 +237,11 @@ function claimedUrl(input: DesiredInput): string | undefined {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A source input's origin, for the change that plans it. */
+function originOf(desired: DesiredInput): { origin?: string } {
+  return desired.origin === undefined ? {} : { origin: desired.origin };
 }
 
 /** The diff over a whole live listing at once (a wrapper over {@link createDiffer}). */

@@ -69,6 +69,9 @@ function headline(change: Change, colors: Colors): string {
   if (change.action === "update") note = ` (${change.reasons.join(", ")})`;
   if (change.action === "replace") note = ` (${change.reason} changed)`;
   if (change.action === "recreate") note = " (reason: failed)";
+  if (change.action !== "delete" && change.origin !== undefined) {
+    note += ` (from ${safe(change.origin)})`;
+  }
   return `${paint(head)}${pad} ${colors.bold(safe(change.id))}${note}`;
 }
 

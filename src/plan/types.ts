@@ -42,13 +42,18 @@ export interface PlannedInput {
   };
 }
 
-export interface CreateChange {
+/** Where a source input's data came from (`images/cat/1.jpg`, `labels.csv:1042`); see DesiredInput. */
+interface FromSource {
+  origin?: string;
+}
+
+export interface CreateChange extends FromSource {
   action: "create";
   id: string;
   after: PlannedInput;
 }
 
-export interface UpdateChange {
+export interface UpdateChange extends FromSource {
   action: "update";
   id: string;
   reasons: UpdateReason[];
@@ -62,7 +67,7 @@ export interface UpdateChange {
  * An input that already holds the declared image, concepts and metadata but carries no ownership
  * marker: apply only adds the marker (the same overwrite patch as an update).
  */
-export interface AdoptChange {
+export interface AdoptChange extends FromSource {
   action: "adopt";
   id: string;
   before: ApiInput;
@@ -70,7 +75,7 @@ export interface AdoptChange {
   live_modified_at: string | null;
 }
 
-export interface ReplaceChange {
+export interface ReplaceChange extends FromSource {
   action: "replace";
   id: string;
   reason: ReplaceReason;
@@ -79,7 +84,7 @@ export interface ReplaceChange {
   live_modified_at: string | null;
 }
 
-export interface RecreateChange {
+export interface RecreateChange extends FromSource {
   action: "recreate";
   id: string;
   reason: "failed";

@@ -1,14 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  checkImageFile,
-  formatBytes,
-  hashFile,
-  mapWithConcurrency,
-} from "../../src/manifest/files.js";
+import { checkImageFile } from "../../src/manifest/files.js";
 import { loadManifest } from "../../src/manifest/load.js";
-import { manifestOf, problemLines, useTempDirs } from "./helpers.js";
+import { formatBytes } from "../../src/util/format-bytes.js";
+import { mapBounded } from "../../src/util/pool.js";
+import { hashFile } from "../../src/util/sha256.js";
+import { manifestOf, PNG, problemLines, useTempDirs } from "./helpers.js";
 
 const { tree } = useTempDirs();
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -24,7 +22,7 @@ describe("file inputs", () => {
   });
 
   it("resolves files relative to the manifest and records path, size and sha256", async () => {
-    const png = randomBytes(512);
+    const png = Buffer.concat([PNG, randomBytes(512)]);
     const dir = await tree({
       "data/dataset.yaml": [
         "version: 1",
@@ -43,14 +41,14 @@ describe("file inputs", () => {
         absPath: join(dir, "data/images/one.png"),
         path: "images/one.png",
         sha256: sha256(png),
-        size: 512,
+        size: png.length,
       },
       {
         kind: "file",
         absPath: join(dir, "data/images/one.png"),
         path: "./images/one.png",
         sha256: sha256(png),
-        size: 512,
+        size: png.length,
       },
     ]);
   });
@@ -67,13 +65,13 @@ describe("file inputs", () => {
         "  - { id: gone, file: gone.png }",
         "",
       ].join("\n"),
-      "small.png": randomBytes(999),
-      "large.png": randomBytes(1000),
+      "small.png": Buffer.concat([PNG, randomBytes(999 - PNG.length)]),
+      "large.png": Buffer.concat([PNG, randomBytes(1000 - PNG.length)]),
       "empty.png": "",
     });
     const result = await loadManifest("dataset.yaml", { cwd: dir, imageSizeLimit: 1000 });
     expect(problemLines(result)).toEqual([
-      "dataset.yaml:5:24: inputs[1].file: file is 1 kB; the API accepts images under 1 kB: large.png",
+      "dataset.yaml:5:24: inputs[1].file: file is 1 kB (1000 bytes); the API accepts images under 1000 bytes: large.png",
       "dataset.yaml:6:24: inputs[2].file: file is empty: empty.png",
       "dataset.yaml:7:23: inputs[3].file: file not found: gone.png",
     ]);
@@ -96,7 +94,7 @@ describe("file inputs", () => {
   it("runs tasks with bounded concurrency, keeping order", async () => {
     let inFlight = 0;
     let most = 0;
-    const results = await mapWithConcurrency([5, 1, 4, 2, 3], 2, async (n) => {
+    const results = await mapBounded([5, 1, 4, 2, 3], 2, async (n) => {
       inFlight += 1;
       most = Math.max(most, inFlight);
       await new Promise((resolve) => setImmediate(resolve));

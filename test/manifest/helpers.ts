@@ -42,3 +42,25 @@ export function manifestOf(result: LoadResult) {
     throw new Error(`expected a manifest, got:\n${result.problems.map(formatProblem).join("\n")}`);
   return result.manifest;
 }
+
+/** The smallest valid PNG (1×1, grey): image checks read a file's first bytes. */
+export const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000001000000010800000000" +
+    "3a7e9b550000000a49444154789c6360000000020001e221bc330000000049454e44ae426082",
+  "hex",
+);
+
+/** A distinct valid PNG for each `n` (the same image, with `n` in a trailing chunk-free tail). */
+export function pngNumbered(n: number): Buffer {
+  return Buffer.concat([PNG, Buffer.from(`#${n}`)]);
+}
+
+/** What the source tests compare of each loaded input: id, concepts, metadata and origin. */
+export function inputSummaries(result: LoadResult) {
+  return manifestOf(result).inputs.map(({ id, concepts, metadata, origin }) => ({
+    id,
+    concepts,
+    metadata,
+    origin,
+  }));
+}

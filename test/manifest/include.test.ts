@@ -1,7 +1,7 @@
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadManifest } from "../../src/manifest/load.js";
-import { manifestOf, problemLines, useTempDirs } from "./helpers.js";
+import { manifestOf, PNG, problemLines, useTempDirs } from "./helpers.js";
 
 const { tree } = useTempDirs();
 
@@ -36,7 +36,7 @@ describe("include", () => {
       "dataset.yaml": ROOT(["parts/level1.yaml"]),
       "parts/level1.yaml": `include: [deeper/level2.yaml]\n${INPUTS("one")}`,
       "parts/deeper/level2.yaml": "inputs:\n  - id: two\n    file: pic.png\n",
-      "parts/deeper/pic.png": "not really a png, but bytes",
+      "parts/deeper/pic.png": PNG,
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
     expect(manifest.files).toEqual([
@@ -102,9 +102,9 @@ describe("include", () => {
       "extra.yaml": `version: 1\nname: other\ntags: []\n${INPUTS("x1")}`,
     });
     expect(problemLines(await loadManifest("dataset.yaml", { cwd: dir }))).toEqual([
-      'extra.yaml:1:1: "version" belongs in the root manifest; an included file holds only "include" and "inputs"',
-      'extra.yaml:2:1: "name" belongs in the root manifest; an included file holds only "include" and "inputs"',
-      'extra.yaml:3:1: unknown field "tags" (expected one of: include, inputs)',
+      'extra.yaml:1:1: "version" belongs in the root manifest; an included file holds only "include", "inputs" and "sources"',
+      'extra.yaml:2:1: "name" belongs in the root manifest; an included file holds only "include", "inputs" and "sources"',
+      'extra.yaml:3:1: unknown field "tags" (expected one of: include, inputs, sources)',
     ]);
   });
 

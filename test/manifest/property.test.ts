@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { LoadResult } from "../../src/manifest/load.js";
 import { formatProblem, loadManifest } from "../../src/manifest/load.js";
-import { useTempDirs } from "./helpers.js";
+import { PNG, useTempDirs } from "./helpers.js";
 
 const { tree } = useTempDirs();
 
@@ -133,7 +133,7 @@ const manifestLike = fc.record(
 
 describe("the loader never throws", () => {
   it("on arbitrary YAML-ish text", async () => {
-    const dir = await tree({ "pic.png": "bytes" });
+    const dir = await tree({ "pic.png": PNG });
     const path = join(dir, "self.yaml");
     await fc.assert(
       fc.asyncProperty(
@@ -165,7 +165,7 @@ describe("the loader never throws", () => {
   });
 
   it("on arbitrary JSON values and manifest-shaped ones", async () => {
-    const dir = await tree({ "pic.png": "bytes" });
+    const dir = await tree({ "pic.png": PNG });
     const path = join(dir, "dataset.yaml");
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.jsonValue(), manifestLike), async (value) => {

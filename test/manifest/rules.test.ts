@@ -12,7 +12,7 @@ const CASES: Record<string, string[]> = {
     '5:5: inputs[0]: unknown field "urll" (expected one of: id, url, file, concepts, metadata, allow_duplicate_url)',
   ],
   "unknown-top-level-field.yaml": [
-    '3:1: unknown field "input" (expected one of: version, name, app, defaults, include, inputs)',
+    '3:1: unknown field "input" (expected one of: version, name, app, defaults, include, inputs, sources)',
   ],
   "missing-id.yaml": ['4:5: inputs[0]: missing required field "id"'],
   "missing-name.yaml": ['1:1: missing required field "name"'],
@@ -118,7 +118,7 @@ describe("a manifest with many mistakes", () => {
     expect(lines).toEqual([
       "1:10: version: must be 1, got 2",
       '2:7: name: must be lowercase letters, digits, "_" or "-", start with a letter or digit, and be at most 63 characters, got "Bad Name"',
-      '3:1: unknown field "nmae" (expected one of: version, name, app, defaults, include, inputs)',
+      '3:1: unknown field "nmae" (expected one of: version, name, app, defaults, include, inputs, sources)',
       '5:17: defaults.concepts[1]: concept "a" is listed twice (first as concepts[0])',
       `6:15: defaults.metadata._dataset: "_dataset" is reserved for dataset's ownership marker; use another key`,
       '9:5: inputs[0]: unknown field "urll" (expected one of: id, url, file, concepts, metadata, allow_duplicate_url)',

@@ -9,9 +9,13 @@ import { describe, expect, it } from "vitest";
 import type {
   RawApp,
   RawConceptObject,
+  RawCsvColumns,
+  RawCsvSource,
   RawDefaults,
+  RawFolderSource,
   RawInput,
   RawInputsFile,
+  RawJsonlSource,
   RawManifest,
 } from "../../src/manifest/raw.js";
 import { datasetSchema } from "../../src/manifest/schema.js";
@@ -24,16 +28,43 @@ import {
   sorted,
 } from "../helpers/schema-shape.js";
 
-const MANIFEST_KEYS = ["version", "name", "app", "defaults", "include", "inputs"] as const;
+const MANIFEST_KEYS = [
+  "version",
+  "name",
+  "app",
+  "defaults",
+  "include",
+  "inputs",
+  "sources",
+] as const;
 const MANIFEST_REQUIRED = ["version", "name"] as const;
 const APP_KEYS = ["user_id", "app_id"] as const;
 const DEFAULTS_KEYS = ["allow_duplicate_url", "concepts", "metadata"] as const;
-const INPUTS_FILE_KEYS = ["include", "inputs"] as const;
+const INPUTS_FILE_KEYS = ["include", "inputs", "sources"] as const;
 const INPUT_KEYS = ["id", "url", "file", "concepts", "metadata", "allow_duplicate_url"] as const;
 const INPUT_REQUIRED = ["id"] as const;
 const CONCEPT_KEYS = ["id", "value"] as const;
 const CONCEPT_REQUIRED = ["id"] as const;
-const CONCEPT_VALUES = [0, 1] as const;
+const CONCEPT_VALUES = [0, 1, true, false] as const;
+const FOLDER_KEYS = [
+  "folder",
+  "include",
+  "exclude",
+  "concept_from_folder",
+  "concepts",
+  "metadata",
+] as const;
+const CSV_KEYS = ["csv", "columns", "concepts", "metadata", "allow_duplicate_url"] as const;
+const CSV_COLUMN_KEYS = [
+  "id",
+  "url",
+  "file",
+  "concepts",
+  "concept_separator",
+  "concept_columns",
+  "metadata",
+] as const;
+const JSONL_KEYS = ["jsonl"] as const;
 
 // Compile-time halves: each line fails to typecheck when the list and the type disagree.
 const typesAgree: true[] = [
@@ -50,6 +81,14 @@ const typesAgree: true[] = [
   true satisfies Same<(typeof CONCEPT_KEYS)[number], keyof RawConceptObject>,
   true satisfies Same<(typeof CONCEPT_REQUIRED)[number], RequiredKeys<RawConceptObject>>,
   true satisfies Same<(typeof CONCEPT_VALUES)[number], NonNullable<RawConceptObject["value"]>>,
+  true satisfies Same<(typeof FOLDER_KEYS)[number], keyof RawFolderSource>,
+  true satisfies Same<"folder", RequiredKeys<RawFolderSource>>,
+  true satisfies Same<(typeof CSV_KEYS)[number], keyof RawCsvSource>,
+  true satisfies Same<"csv" | "columns", RequiredKeys<RawCsvSource>>,
+  true satisfies Same<(typeof CSV_COLUMN_KEYS)[number], keyof RawCsvColumns>,
+  true satisfies Same<"id", RequiredKeys<RawCsvColumns>>,
+  true satisfies Same<(typeof JSONL_KEYS)[number], keyof RawJsonlSource>,
+  true satisfies Same<"jsonl", RequiredKeys<RawJsonlSource>>,
 ];
 
 describe("the schema and the TypeScript types agree", () => {
@@ -61,6 +100,10 @@ describe("the schema and the TypeScript types agree", () => {
     ["$defs/inputsFile", INPUTS_FILE_KEYS, []],
     ["$defs/input", INPUT_KEYS, INPUT_REQUIRED],
     ["$defs/concept", CONCEPT_KEYS, CONCEPT_REQUIRED],
+    ["$defs/folderSource", FOLDER_KEYS, ["folder"]],
+    ["$defs/csvSource", CSV_KEYS, ["csv", "columns"]],
+    ["$defs/csvSource/properties/columns", CSV_COLUMN_KEYS, ["id"]],
+    ["$defs/jsonlSource", JSONL_KEYS, ["jsonl"]],
   ];
   for (const [path, keys, required] of cases) {
     it(`#/${path}`, () => {

@@ -9,8 +9,13 @@ import type { CliIO } from "../io.js";
 export async function runValidate(manifestPath: string, io: CliIO): Promise<Outcome> {
   const result = await loadManifest(manifestPath, { cwd: io.cwd });
   if (result.ok) {
-    const { inputs, files } = result.manifest;
+    const { inputs, files, skipped } = result.manifest;
     io.out(`valid: ${plural(inputs.length, "input")} (${plural(files.length, "manifest file")})`);
+    if (skipped !== undefined && skipped.hidden + skipped.notImages > 0) {
+      io.err(
+        `skipped under folder sources: ${plural(skipped.hidden, "hidden file")}, ${plural(skipped.notImages, "file")} not named as an image`,
+      );
+    }
     return SUCCESS;
   }
   if (result.notFound) {

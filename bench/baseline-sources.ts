@@ -1,0 +1,66 @@
+/**
+ * The floor of a source plan, run as its own process: a hand-written script that parses the same
+ * JSONL line by line (or the same CSV with csv-parse) and then streams the whole app with undici,
+ * one after the other, keeping a compact (id → line) map as a planner must. Prints one JSON line:
+ * `{parsed, streamed, parseMs, streamMs}`.
+ */
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { parse } from "csv-parse";
+import { Agent, request } from "undici";
+
+interface Args {
+  kind: "jsonl" | "csv";
+  file: string;
+  url: string;
+  userId: string;
+  appId: string;
+  perPage: number;
+}
+
+const args = JSON.parse(process.argv[2] ?? "{}") as Args;
+const ids = new Map<string, number>();
+
+const parseStart = performance.now();
+if (args.kind === "jsonl") {
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(args.file, "utf8") })) {
+    line++;
+    if (text === "") continue;
+    const input = JSON.parse(text) as { id: string };
+    ids.set(input.id, line);
+  }
+} else {
+  let line = 0;
+  for await (const record of createReadStream(args.file).pipe(parse({ bom: true }))) {
+    line++;
+    if (line > 1) ids.set((record as string[])[0] ?? "", line);
+  }
+}
+const parseMs = performance.now() - parseStart;
+
+const streamStart = performance.now();
+let streamed = 0;
+const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
+const base = `${args.url}/v2/users/${args.userId}/apps/${args.appId}/inputs/stream`;
+let lastId: string | undefined;
+for (;;) {
+  const query = new URLSearchParams({ per_page: String(args.perPage) });
+  if (lastId !== undefined) query.set("last_id", lastId);
+  const response = await request(`${base}?${query}`, {
+    dispatcher,
+    headers: { authorization: "Key bench", accept: "application/json" },
+  });
+  const body = (await response.body.json()) as {
+    status: { code: number };
+    inputs?: { id: string }[];
+  };
+  if (body.status.code !== 10000) throw new Error(`StreamInputs answered ${body.status.code}`);
+  const page = body.inputs ?? [];
+  streamed += page.length;
+  if (page.length < args.perPage) break;
+  lastId = page[page.length - 1]?.id;
+}
+await dispatcher.close();
+const streamMs = performance.now() - streamStart;
+process.stdout.write(`${JSON.stringify({ parsed: ids.size, streamed, parseMs, streamMs })}\n`);

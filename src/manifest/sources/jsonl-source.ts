@@ -1,0 +1,85 @@
+/**
+ * `jsonl:` — one input per line, exactly the fields of a YAML input, validated by the same
+ * schema. Read line by line: the file is never held whole in memory.
+ */
+import { createReadStream } from "node:fs";
+import { dirname } from "node:path";
+import { createInterface } from "node:readline";
+import { isRecord } from "../../util/is-record.js";
+import type { DocPath } from "../doc-path.js";
+import { formatDocPath } from "../doc-path.js";
+import type { RawInput } from "../raw.js";
+import { isExactlyHeld } from "../rules.js";
+import { validateInputValue } from "../schema.js";
+import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js";
+
+export function jsonlReader(
+  absPath: string,
+  options: { shown: string; report: SourceReport },
+): SourceReader {
+  const { shown, report } = options;
+  return {
+    baseDir: dirname(absPath),
+    showPath: formatDocPath,
+    async *items(): AsyncGenerator<SourceItem> {
+      const lines = createInterface({
+        input: createReadStream(absPath, { encoding: "utf8" }),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
+      let line = 0;
+      for await (const read of lines) {
+        line++;
+        const text = line === 1 ? read.replace(/^\uFEFF/, "") : read;
+        if (text.trim() === "") continue;
+        const at = (path: DocPath) => ({ file: shown, line, path: formatDocPath(path) });
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          report.at(at([]), `not valid JSON (${(error as Error).message})`);
+          continue;
+        }
+        const issues = validateInputValue(value);
+        for (const issue of issues) report.at(at(issue.path), issue.message);
+        if (issues.length > 0) continue;
+        const input = value as RawInput;
+        const rounded = roundedIntegers(input.metadata, text);
+        for (const { path, written, value: parsed } of rounded) {
+          report.at(
+            at(["metadata", ...path]),
+            `${written} cannot be held exactly by a JSON number (integers beyond 2^53 are rounded to ${parsed}); quote it to keep it as a string: "${written}"`,
+          );
+        }
+        if (rounded.length > 0) continue;
+        yield { raw: input, origin: `${shown}:${line}`, file: shown, line };
+      }
+    },
+  };
+}
+
+/**
+ * Integers of `value` beyond 2^53 that the line writes with digits JSON.parse rounded. Rare:
+ * the line's integer literals are read only when a parsed number may have been rounded.
+ */
+function roundedIntegers(
+  value: unknown,
+  text: string,
+): { path: DocPath; written: string; value: number }[] {
+  const found: { path: DocPath; written: string; value: number }[] = [];
+  const visit = (node: unknown, path: (string | number)[]): void => {
+    if (typeof node === "number") {
+      if (!Number.isInteger(node) || Math.abs(node) < 2 ** 53) return;
+      const literals = text.match(/-?\d{16,}(?![\d.eE])/g) ?? [];
+      const written = literals.find(
+        (literal) => Number(literal) === node && !isExactlyHeld(literal, node),
+      );
+      if (written !== undefined) found.push({ path: [...path], written, value: node });
+    } else if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) visit(item, [...path, index]);
+    } else if (isRecord(node)) {
+      for (const [key, item] of Object.entries(node)) visit(item, [...path, key]);
+    }
+  };
+  visit(value, []);
+  return found;
+}

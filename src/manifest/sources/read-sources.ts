@@ -1,0 +1,169 @@
+/**
+ * The `sources:` of one manifest file: each source's inputs, streamed in batches, go through
+ * the same checks as declared inputs (the rules across the whole manifest, image checks, the
+ * normaliser with `defaults`) and join the desired inputs with their origin.
+ */
+import { stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { errorCode } from "../../util/error-code.js";
+import { isRecord } from "../../util/is-record.js";
+import { mapBounded } from "../../util/pool.js";
+import type { DocPath } from "../doc-path.js";
+import type { CheckedImage, InputResolver } from "../load-context.js";
+import { hashImages, imageOf, normaliserOf } from "../load-context.js";
+import type { ProblemFile } from "../problem-log.js";
+import type { RawCsvSource, RawFolderSource, RawSource } from "../raw.js";
+import type { InputRules, RuleIssue, RuleSegment } from "../rules.js";
+import type { DesiredImage } from "../types.js";
+import { csvReader } from "./csv-source.js";
+import { folderReader } from "./folder-source.js";
+import { jsonlReader } from "./jsonl-source.js";
+import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js";
+
+/** Inputs checked together: rules, image checks and hashing run per batch. */
+const BATCH = 512;
+const CHECK_CONCURRENCY = 16;
+
+interface SourceContext {
+  rules: InputRules;
+  report(issues: readonly RuleIssue[]): void;
+  resolver: InputResolver;
+}
+
+/** Reads the sources of `file` (schema-valid entries), one after the other. */
+export async function readSources(
+  file: ProblemFile & { absPath: string },
+  sources: readonly unknown[],
+  context: SourceContext,
+): Promise<void> {
+  const { problems } = context.resolver.context;
+  for (const [index, entry] of sources.entries()) {
+    if (!isRecord(entry)) continue;
+    const report: SourceReport = {
+      at: (place, message) => problems.atFixed({ ...place, column: 0 }, message),
+      inEntry: (path, message, options) =>
+        problems.at(file, ["sources", index, ...path], message, { key: options?.key ?? false }),
+    };
+    const reader = await readerFor(entry as unknown as RawSource, dirname(file.absPath), {
+      report,
+      context,
+    });
+    if (reader !== undefined) await ingest(reader, context);
+  }
+}
+
+async function readerFor(
+  source: RawSource,
+  fromDir: string,
+  options: { report: SourceReport; context: SourceContext },
+): Promise<SourceReader | undefined> {
+  const { report, context } = options;
+  const { images, skipped, show } = context.resolver.context;
+  if ("folder" in source) {
+    const folder = source as RawFolderSource;
+    return folderReader(resolve(fromDir, folder.folder), folder, { report, images, skipped });
+  }
+  const [field, path] = "csv" in source ? ["csv", source.csv] : ["jsonl", source.jsonl];
+  const absPath = resolve(fromDir, path);
+  const problem = await fileProblem(absPath);
+  if (problem !== undefined) {
+    report.inEntry([field], `${problem}: ${show(absPath)}`);
+    return undefined;
+  }
+  const shown = show(absPath);
+  context.resolver.context.sourceFiles.push(shown);
+  return "csv" in source
+    ? csvReader(absPath, source as RawCsvSource, { shown, report })
+    : jsonlReader(absPath, { shown, report });
+}
+
+async function fileProblem(absPath: string): Promise<string | undefined> {
+  try {
+    return (await stat(absPath)).isFile() ? undefined : "not a regular file";
+  } catch (error) {
+    const code = errorCode(error);
+    return code === "ENOENT" || code === "ENOTDIR" ? "file not found" : `cannot read (${code})`;
+  }
+}
+
+async function ingest(reader: SourceReader, context: SourceContext): Promise<void> {
+  let batch: SourceItem[] = [];
+  for await (const item of reader.items()) {
+    batch.push(item);
+    if (batch.length >= BATCH) {
+      await checkBatch(batch, reader, context);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await checkBatch(batch, reader, context);
+}
+
+/** One batch of a source: checked like declared inputs, then (if the load is clean) resolved. */
+async function checkBatch(
+  items: readonly SourceItem[],
+  reader: SourceReader,
+  context: SourceContext,
+): Promise<void> {
+  const { resolver } = context;
+  const { problems, images } = resolver.context;
+  // Kept by the rules for first declarations: only each input's file and line, not the items.
+  const files = items.map((item) => item.file);
+  const lines = items.map((item) => item.line);
+  const segment: RuleSegment = {
+    place: (index: number, path: DocPath) => ({
+      fixed: {
+        file: files[index] ?? "",
+        line: lines[index] ?? 0,
+        column: 0,
+        path: reader.showPath(path),
+      },
+    }),
+  };
+  context.report(
+    context.rules.checkInputs(
+      segment,
+      items.map((item) => item.raw),
+    ),
+  );
+  const checked = await mapBounded(items, CHECK_CONCURRENCY, async (item) => {
+    if (item.image !== undefined || item.raw.file === undefined) return undefined;
+    const absPath = resolve(reader.baseDir, item.raw.file);
+    return { absPath, check: await images.check(absPath) } satisfies CheckedImage;
+  });
+  const fileColumn = reader.showPath(["file"]);
+  checked.forEach((image, index) => {
+    if (image === undefined || image.check.ok) return;
+    const place = { file: files[index] ?? "", line: lines[index] ?? 0, column: 0 };
+    problems.atFixed({ ...place, path: fileColumn }, image.check.message);
+  });
+  if (problems.size !== resolver.unreadable) return;
+  await hashImages(
+    checked.filter((image) => image !== undefined),
+    resolver,
+  );
+  const normaliser = normaliserOf(resolver);
+  items.forEach((item, index) => {
+    const source = { file: item.file, line: item.line, column: 0 };
+    const known = item.image;
+    const image: DesiredImage | undefined =
+      known !== undefined
+        ? {
+            kind: "file",
+            absPath: known.absPath,
+            path: item.raw.file ?? "",
+            sha256: known.sha256,
+            size: known.size,
+          }
+        : imageOf(item.raw, checked[index]?.absPath, resolver.hashes, normaliser);
+    if (image === undefined) {
+      const place = { ...source, path: reader.showPath(["file"]) };
+      problems.atFixed(
+        place,
+        `cannot read ${resolver.context.show(checked[index]?.absPath ?? "")}`,
+      );
+      resolver.unreadable++;
+      return;
+    }
+    resolver.inputs.push(normaliser.normalise(item.raw, { image, source, origin: item.origin }));
+  });
+}

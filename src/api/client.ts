@@ -8,6 +8,7 @@ import {
   isRetryableHttpStatus,
   isRetryableStatusCode,
   parseRetryAfter,
+  type RetryKind,
   type RetryOptions,
   withRetry,
 } from "./retry.js";
@@ -51,6 +52,8 @@ export type ClientEvent =
       delayMs: number;
       /** e.g. `HTTP 429 CONN_THROTTLED (11005)`, `connection reset`. */
       reason: string;
+      /** What kind of failure it was, for whoever decides what to show. */
+      kind: RetryKind;
     }
   | {
       /** The API throttled us; the client-side rate was lowered to `rps` requests per second. */
@@ -82,6 +85,8 @@ interface Call {
   query?: URLSearchParams;
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** Aborting it starts no new retry attempt; the attempt in flight finishes. */
+  stopRetrying?: AbortSignal | undefined;
   /** Which `status.code` values are outcomes the caller handles (resolve instead of throw). */
   accept: (code: number, body: ResponseBody) => boolean;
 }
@@ -218,7 +223,8 @@ export function createClient(options: ClientOptions): ApiClient {
     return withRetry((n) => attempt(call, n), {
       retry,
       signal: call.signal,
-      onRetry: ({ attempt: failed, delayMs, reason }) => {
+      stopRetrying: call.stopRetrying,
+      onRetry: ({ attempt: failed, delayMs, reason, kind }) => {
         stats.retries++;
         emit({
           type: "retry",
@@ -227,6 +233,7 @@ export function createClient(options: ClientOptions): ApiClient {
           attempt: failed,
           delayMs,
           reason,
+          kind,
         });
       },
     });
@@ -303,6 +310,7 @@ export function createClient(options: ClientOptions): ApiClient {
         resource: "/inputs",
         body: { inputs },
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: batchOutcome,
       });
       return { status: body.status, inputs: inputsOf(body) };
@@ -316,6 +324,7 @@ export function createClient(options: ClientOptions): ApiClient {
         resource: "/inputs",
         body: { inputs, action },
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: batchOutcome,
       });
       return { status: body.status, inputs: inputsOf(body) } satisfies MultiInputResponse;
@@ -329,6 +338,7 @@ export function createClient(options: ClientOptions): ApiClient {
         resource: "/inputs",
         body: { ids },
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: only(StatusCode.SUCCESS),
       });
     },
@@ -338,6 +348,7 @@ export function createClient(options: ClientOptions): ApiClient {
         method: "GET",
         resource: `/inputs/${encodeURIComponent(id)}`,
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: only(StatusCode.SUCCESS, StatusCode.CONN_DOES_NOT_EXIST),
       });
       if (body.status.code === StatusCode.CONN_DOES_NOT_EXIST) return undefined;
@@ -354,6 +365,7 @@ export function createClient(options: ClientOptions): ApiClient {
         resource: "/inputs",
         query,
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: only(StatusCode.SUCCESS),
       });
       return inputsOf(body);
@@ -364,6 +376,7 @@ export function createClient(options: ClientOptions): ApiClient {
         method: "GET",
         resource: "/inputs/status",
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: only(StatusCode.SUCCESS),
       });
       return countsOf(body.counts);

@@ -2,8 +2,10 @@ import { resolve } from "node:path";
 import { DIFFERS, type Outcome, SUCCESS, UserError } from "../../errors.js";
 import { renderPlanJsonChunks, renderPlanMarkdown, renderPlanText } from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
+import { classifySource, notAManifestError } from "../classify-source.js";
 import { computeLivePlan } from "../compute-plan.js";
 import { connect } from "../connect.js";
+import { listenForStop, STOPPED_WHILE_READING } from "../interruptible.js";
 import type { CliIO } from "../io.js";
 import { loadManifestOrFail } from "../load-manifest.js";
 import { selectTarget, type TargetFlags } from "../target.js";
@@ -37,6 +39,8 @@ export async function runPlan(
   io: CliIO,
 ): Promise<Outcome> {
   const format = parseFormat(options.format);
+  const notAManifest = notAManifestError(await classifySource(manifestPath, io.cwd), "plan");
+  if (notAManifest !== undefined) throw notAManifest;
   const manifest = await loadManifestOrFail(manifestPath, io);
   const target = selectTarget({
     flags: options,
@@ -45,7 +49,8 @@ export async function runPlan(
     manifestName: manifest.name,
   });
   const connection = await connect(target, io);
-  let plan: Plan;
+  const stop = listenForStop(io);
+  let plan: Plan | undefined;
   try {
     ({ plan } = await computeLivePlan({
       manifest,
@@ -53,9 +58,17 @@ export async function runPlan(
       target: connection.target,
       prune: options.prune === true,
       cwd: io.cwd,
+      signal: stop.signal,
     }));
+  } catch (error) {
+    if (stop.received === undefined) throw error;
   } finally {
+    stop.dispose();
     await connection.close();
+  }
+  if (stop.received !== undefined || plan === undefined) {
+    io.err(STOPPED_WHILE_READING);
+    return { kind: "interrupted", signal: stop.received ?? "SIGINT" };
   }
 
   if (format === "json") for (const piece of renderPlanJsonChunks(plan)) io.write(piece);

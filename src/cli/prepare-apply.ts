@@ -1,0 +1,212 @@
+import { readFile, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { ClientEvent } from "../api/client.js";
+import { findStaleReasons } from "../apply/stale.js";
+import { UserError } from "../errors.js";
+import { parsePlanJson } from "../plan/index.js";
+import type { Plan } from "../plan/types.js";
+import { classifySource, describeFsError } from "./classify-source.js";
+import { computeLivePlan } from "./compute-plan.js";
+import { type Connection, connect, localApiBase } from "./connect.js";
+import type { CliIO } from "./io.js";
+import { loadManifestOrFail } from "./load-manifest.js";
+import { selectTarget, type Target, type TargetFlags } from "./target.js";
+
+/** A plan ready to confirm and apply, with the connection to its app. */
+export interface PreparedApply {
+  plan: Plan;
+  connection: Connection;
+  /** Inputs this manifest owns in the app (for the mass-delete guard). */
+  owned: number;
+  /** The directory the plan's file paths are relative to. */
+  baseDir: string;
+  /** The plan came from a saved plan file, which the user already reviewed. */
+  saved: boolean;
+}
+
+export interface PrepareOptions {
+  flags: TargetFlags & { prune?: boolean | undefined };
+  concurrency: number;
+  /** Aborting (a signal while reading the app) stops preparing; nothing has been written. */
+  signal: AbortSignal;
+  onClientEvent: (event: ClientEvent) => void;
+}
+
+export const readBytes = (path: string) => readFile(path);
+/** A JavaScript string holds at most about 512 MB; plan files beyond that cannot be parsed. */
+const MAX_PLAN_FILE_BYTES = 500_000_000;
+
+/**
+ * Everything apply does before it asks: reads a saved plan (checking it was made for this app and
+ * is still true) or plans the manifest against the live app. Returns `undefined` when a signal
+ * stopped it; throws a UserError for anything the user must fix. Writes nothing.
+ */
+export async function prepareApply(
+  path: string,
+  io: CliIO,
+  options: PrepareOptions,
+): Promise<PreparedApply | undefined> {
+  const source = await classifySource(path, io.cwd);
+  switch (source.kind) {
+    case "saved-plan":
+      return prepareSavedPlan(path, io, options);
+    case "manifest":
+    case "missing":
+      return prepareLivePlan(path, io, options);
+    case "directory":
+      throw new UserError("not-a-manifest", `${path} is a directory, not a manifest or a plan`, {
+        hint:
+          source.manifest === undefined
+            ? "pass the manifest file itself, or a plan saved with `dataset plan --out FILE`"
+            : `the manifest inside it is ${source.manifest}: dataset apply ${source.manifest}`,
+      });
+    case "unreadable":
+      throw new UserError("unreadable", `cannot read ${path}: ${source.reason}`);
+    default: {
+      const unreachable: never = source;
+      return unreachable;
+    }
+  }
+}
+
+async function prepareLivePlan(
+  path: string,
+  io: CliIO,
+  options: PrepareOptions,
+): Promise<PreparedApply | undefined> {
+  const manifest = await loadManifestOrFail(path, io);
+  const target = selectTarget({
+    flags: options.flags,
+    env: io.env,
+    manifestApp: manifest.app,
+    manifestName: manifest.name,
+  });
+  const connection = await connect(target, io, { onClientEvent: options.onClientEvent });
+  try {
+    const { plan, owned } = await computeLivePlan({
+      manifest,
+      api: connection.api,
+      target: connection.target,
+      prune: options.flags.prune === true,
+      cwd: io.cwd,
+      signal: options.signal,
+    });
+    // (The check that refuses a plan with URL conflicts goes here: nothing is written yet.)
+    if (options.signal.aborted) throw options.signal.reason;
+    return { plan, connection, owned, baseDir: baseDirOf(plan, io), saved: false };
+  } catch (error) {
+    await connection.close();
+    if (options.signal.aborted) return undefined;
+    throw error;
+  }
+}
+
+async function prepareSavedPlan(
+  path: string,
+  io: CliIO,
+  options: PrepareOptions,
+): Promise<PreparedApply | undefined> {
+  if (options.flags.prune !== undefined) {
+    throw new UserError("bad-flag", "--prune has no effect on a saved plan", {
+      hint: "a saved plan already says what it deletes; make it with `dataset plan --prune --out FILE`",
+    });
+  }
+  const plan = await readSavedPlan(path, io);
+  const target = targetForSavedPlan(plan, options.flags, io);
+  const connection = await connect(target, io, { onClientEvent: options.onClientEvent });
+  const baseDir = baseDirOf(plan, io);
+  try {
+    const reasons = await findStaleReasons({
+      plan,
+      api: connection.api,
+      baseDir,
+      readFile: readBytes,
+      concurrency: options.concurrency,
+    });
+    if (options.signal.aborted) throw options.signal.reason;
+    if (reasons.length > 0) {
+      const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more)` : "";
+      throw new UserError(
+        "stale-plan",
+        `the plan is stale: ${reasons.slice(0, 5).join("; ")}${more}; nothing was changed`,
+        { hint: `make a new plan with \`dataset plan ${plan.manifest.path} --out ${path}\`` },
+      );
+    }
+    return { plan, connection, owned: plan.live?.owned ?? 0, baseDir, saved: true };
+  } catch (error) {
+    await connection.close();
+    if (options.signal.aborted) return undefined;
+    throw error;
+  }
+}
+
+function baseDirOf(plan: Plan, io: CliIO): string {
+  return dirname(resolve(io.cwd, plan.manifest.path));
+}
+
+/** Reads and checks a saved plan; a file that cannot be read says why (permission, directory). */
+async function readSavedPlan(path: string, io: CliIO): Promise<Plan> {
+  const absolute = resolve(io.cwd, path);
+  let text: string;
+  try {
+    const { size } = await stat(absolute);
+    if (size > MAX_PLAN_FILE_BYTES) {
+      throw new UserError(
+        "plan-too-large",
+        `${path} is too large to read as a plan (${Math.round(size / 1e6)} MB)`,
+        {
+          hint: "apply the manifest itself (`dataset apply <manifest>`), or split it into smaller manifests",
+        },
+      );
+    }
+    text = await readFile(absolute, "utf8");
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new UserError("not-found", `plan file not found: ${path}`, {
+        hint: "make one with `dataset plan <manifest> --out plan.json`",
+      });
+    }
+    throw new UserError("unreadable", `cannot read the plan ${path}: ${describeFsError(error)}`);
+  }
+  return parsePlanJson(text, path);
+}
+
+/**
+ * A saved plan is applied to the app it was made for. Flags and env vars may supply the token
+ * (plans never hold one) but must not point it at another app.
+ */
+function targetForSavedPlan(plan: Plan, flags: TargetFlags, io: CliIO): Target {
+  const planned = plan.target;
+  const localDir = planned.api_base.startsWith("local:")
+    ? planned.api_base.slice("local:".length)
+    : undefined;
+  const target = selectTarget({
+    flags:
+      localDir !== undefined &&
+      flags.local === undefined &&
+      flags.apiBase === undefined &&
+      flags.pat === undefined
+        ? { ...flags, local: localDir }
+        : flags,
+    env:
+      localDir !== undefined
+        ? {}
+        : { ...io.env, CLARIFAI_API_BASE: io.env.CLARIFAI_API_BASE ?? planned.api_base },
+    manifestApp: { user_id: planned.user_id, app_id: planned.app_id },
+    manifestName: plan.manifest.name,
+  });
+  const apiBase = target.kind === "local" ? localApiBase(target.dir) : target.apiBase;
+  if (
+    apiBase !== planned.api_base ||
+    target.userId !== planned.user_id ||
+    target.appId !== planned.app_id
+  ) {
+    throw new UserError(
+      "wrong-target",
+      `the plan was made for ${planned.api_base} ${planned.user_id}/${planned.app_id}, not ${apiBase} ${target.userId}/${target.appId}; nothing was changed`,
+      { hint: "apply it to the app it was made for, or make a new plan for this one" },
+    );
+  }
+  return target;
+}

@@ -55,7 +55,7 @@ export async function createInputs(
   options: CreateOptions,
 ): Promise<Written> {
   const written: Written = new Map();
-  if (items.length === 0) return written;
+  if (items.length === 0 || run.stopped) return written;
   const replacedIds = new Set(items.filter((i) => i.replaced).map((i) => i.planned.id));
   const accept = (id: string, status: ApiStatus | undefined) => {
     if (indexState(status) === "failed") {

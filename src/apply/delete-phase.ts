@@ -10,7 +10,7 @@ export const DELETE_BATCH_SIZE = 128;
 /** DeleteInputs in batches; returns the ids whose delete the API accepted (or already gone). */
 export async function deleteInputs(run: RunState, ids: string[]): Promise<Set<string>> {
   const ok = new Set<string>();
-  if (ids.length === 0) return ok;
+  if (ids.length === 0 || run.stopped) return ok;
   run.begin("delete", ids.length);
   await runBounded(chunk(ids, DELETE_BATCH_SIZE), run.lanes, async (batch) => {
     try {
@@ -21,9 +21,13 @@ export async function deleteInputs(run: RunState, ids: string[]): Promise<Set<st
       if (!(error instanceof ApiError && error.statusCode === StatusCode.CONN_DOES_NOT_EXIST)) {
         run.requestFailed(error);
         for (const id of batch) run.fail(id, "delete", errorText(error));
+        run.advance("delete", 0);
         return;
       }
-      if (!(await deleteThoseStillThere(run, batch))) return;
+      if (!(await deleteThoseStillThere(run, batch))) {
+        run.advance("delete", 0);
+        return;
+      }
     }
     for (const id of batch) ok.add(id);
     run.advance("delete", batch.length);
@@ -70,7 +74,7 @@ export async function confirmDeleted(
   timing: { timeoutMs: number; sleep: Sleep; now: () => number },
 ): Promise<Set<string>> {
   const gone = new Set<string>();
-  if (ids.length === 0) return gone;
+  if (ids.length === 0 || run.stopped) return gone;
   run.begin("confirm-delete", ids.length);
   let pending = ids;
   const end = await pollUntil(

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EmulatorStats } from "../src/emulator/stats.js";
 import { startEmulatorProcess } from "./emulator-host.js";
-import { BENCH_SEED, BENCH_USER, writeShardedManifest } from "./fixtures.js";
+import { BENCH_SEED, benchTargetArgs, writeShardedManifest } from "./fixtures.js";
 import { type GeneratedInput, generateInputs } from "./gen-manifest.js";
 import { runChild } from "./measure.js";
 
@@ -53,16 +53,7 @@ async function main(): Promise<void> {
 async function measure(id: string, n: number, replace: boolean): Promise<Row> {
   const scratch = await mkdtemp(join(tmpdir(), `bench-${id}-`));
   const emulator = await startEmulatorProcess({ db: ":memory:", ...EMULATOR });
-  const target = [
-    "--api-base",
-    emulator.url,
-    "--pat",
-    "bench",
-    "--user-id",
-    BENCH_USER,
-    "--app-id",
-    id,
-  ];
+  const target = benchTargetArgs(emulator.url, id);
   const cli = (args: string[]) =>
     runChild({ scratch, cwd: scratch, args: [CLI, ...args, ...target] });
   try {

@@ -1,6 +1,6 @@
 import type { InputsApi } from "../api/client-types.js";
 import { ApiError, NetworkError } from "../api/errors.js";
-import type { ApplyEvent, ApplyPhase, ApplyReport } from "./types.js";
+import { type ApplyEvent, type ApplyPhase, type ApplyReport, emptyApplyReport } from "./types.js";
 
 /** Whole requests failing in a row, after the client's retries, before apply stops taking work. */
 export const MAX_CONSECUTIVE_REQUEST_FAILURES = 3;
@@ -20,20 +20,7 @@ function isOutage(error: unknown): boolean {
  * are emitted here and nowhere else.
  */
 export class RunState {
-  readonly report: ApplyReport = {
-    deleted: [],
-    created: [],
-    replaced: [],
-    updated: [],
-    indexed: [],
-    failed: [],
-    notDone: [],
-    stillIndexing: [],
-    stopped: undefined,
-    waited: false,
-    requests: { delete: 0, confirm: 0, post: 0, patch: 0, poll: 0 },
-    pollRounds: 0,
-  };
+  readonly report: ApplyReport = emptyApplyReport();
   /** Ids whose change is finished, successfully or not. */
   readonly settled = new Set<string>();
   /** Aborts on the user's signal, or when the API looks down (see `requestFailed`). */

@@ -55,3 +55,21 @@ export interface ApplyReport {
   /** Rounds of indexing polls. */
   pollRounds: number;
 }
+
+/** A report with nothing done yet: what a run starts from. */
+export function emptyApplyReport(): ApplyReport {
+  return {
+    deleted: [],
+    created: [],
+    replaced: [],
+    updated: [],
+    indexed: [],
+    failed: [],
+    notDone: [],
+    stillIndexing: [],
+    stopped: undefined,
+    waited: false,
+    requests: { delete: 0, confirm: 0, post: 0, patch: 0, poll: 0 },
+    pollRounds: 0,
+  };
+}

@@ -82,7 +82,7 @@ async function prepareLivePlan(
     manifestName: manifest.name,
   });
   const connection = await connect(target, io, { onClientEvent: options.onClientEvent });
-  try {
+  return readingTheApp(connection, options.signal, async () => {
     const { plan, owned } = await computeLivePlan({
       manifest,
       api: connection.api,
@@ -92,11 +92,26 @@ async function prepareLivePlan(
       signal: options.signal,
     });
     // (The check that refuses a plan with URL conflicts goes here: nothing is written yet.)
-    if (options.signal.aborted) throw options.signal.reason;
     return { plan, connection, owned, baseDir: baseDirOf(plan, io), saved: false };
+  });
+}
+
+/**
+ * Runs `read` (reads of the app, before anything is written). A signal meanwhile makes it
+ * `undefined`; on any failure the connection is closed, since the caller never gets it.
+ */
+async function readingTheApp(
+  connection: Connection,
+  signal: AbortSignal,
+  read: () => Promise<PreparedApply>,
+): Promise<PreparedApply | undefined> {
+  try {
+    const prepared = await read();
+    if (signal.aborted) throw signal.reason;
+    return prepared;
   } catch (error) {
     await connection.close();
-    if (options.signal.aborted) return undefined;
+    if (signal.aborted) return undefined;
     throw error;
   }
 }
@@ -115,7 +130,7 @@ async function prepareSavedPlan(
   const target = targetForSavedPlan(plan, options.flags, io);
   const connection = await connect(target, io, { onClientEvent: options.onClientEvent });
   const baseDir = baseDirOf(plan, io);
-  try {
+  return readingTheApp(connection, options.signal, async () => {
     const reasons = await findStaleReasons({
       plan,
       api: connection.api,
@@ -123,8 +138,7 @@ async function prepareSavedPlan(
       readFile: readBytes,
       concurrency: options.concurrency,
     });
-    if (options.signal.aborted) throw options.signal.reason;
-    if (reasons.length > 0) {
+    if (reasons.length > 0 && !options.signal.aborted) {
       const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more)` : "";
       throw new UserError(
         "stale-plan",
@@ -133,11 +147,7 @@ async function prepareSavedPlan(
       );
     }
     return { plan, connection, owned: plan.live?.owned ?? 0, baseDir, saved: true };
-  } catch (error) {
-    await connection.close();
-    if (options.signal.aborted) return undefined;
-    throw error;
-  }
+  });
 }
 
 function baseDirOf(plan: Plan, io: CliIO): string {

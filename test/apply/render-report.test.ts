@@ -1,25 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { checkMassDelete, describeMassDelete } from "../../src/apply/guard.js";
 import { renderApplyReport } from "../../src/apply/render-report.js";
-import type { ApplyReport } from "../../src/apply/types.js";
+import { type ApplyReport, emptyApplyReport } from "../../src/apply/types.js";
 import type { Change, Plan } from "../../src/plan/types.js";
 
 function report(overrides: Partial<ApplyReport>): ApplyReport {
-  return {
-    deleted: [],
-    created: [],
-    replaced: [],
-    updated: [],
-    indexed: [],
-    failed: [],
-    notDone: [],
-    stillIndexing: [],
-    stopped: undefined,
-    waited: true,
-    requests: { delete: 0, confirm: 0, post: 0, patch: 0, poll: 0 },
-    pollRounds: 0,
-    ...overrides,
-  };
+  return { ...emptyApplyReport(), waited: true, ...overrides };
 }
 
 const options = { waitTimeoutMs: 600_000, rerun: "dataset apply m.yaml" };

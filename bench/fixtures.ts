@@ -140,3 +140,8 @@ export function changeOnePercent(inputs: readonly GeneratedInput[]): {
   });
   return { inputs: out, expected };
 }
+
+/** The CLI's target flags for app `appId` of the bench user on an emulator at `apiBase`. */
+export function benchTargetArgs(apiBase: string, appId: string): string[] {
+  return ["--api-base", apiBase, "--pat", "bench", "--user-id", BENCH_USER, "--app-id", appId];
+}

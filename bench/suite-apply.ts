@@ -20,7 +20,13 @@ import {
   sizeId,
 } from "./context.js";
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-host.js";
-import { BENCH_SEED, BENCH_USER, toLiveInput, writeShardedManifest } from "./fixtures.js";
+import {
+  BENCH_SEED,
+  BENCH_USER,
+  benchTargetArgs,
+  toLiveInput,
+  writeShardedManifest,
+} from "./fixtures.js";
 import { generateInputs } from "./gen-manifest.js";
 import { NOISY_LOAD } from "./machine-load.js";
 import { expectSuccess, runChild } from "./measure.js";
@@ -225,14 +231,7 @@ async function measureWait(ctx: RunContext, id: string, n: number): Promise<Wait
           "apply",
           manifest.root,
           "--yes",
-          "--api-base",
-          emulator.url,
-          "--pat",
-          "bench",
-          "--user-id",
-          BENCH_USER,
-          "--app-id",
-          "wait",
+          ...benchTargetArgs(emulator.url, "wait"),
           "--max-rps",
           "1000000",
         ],

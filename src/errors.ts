@@ -10,6 +10,8 @@ export type ErrorCode =
   | "bad-flag"
   /** A file the command was given does not exist. */
   | "not-found"
+  /** The argument is not a manifest: a saved plan or a directory (the message says which). */
+  | "not-a-manifest"
   /** A file exists but cannot be read (permission, a directory, an I/O error). */
   | "unreadable"
   /** The manifest has problems; they were printed one per line before this error. */

@@ -9,6 +9,7 @@ import {
   isRetryableHttpStatus,
   isRetryableStatusCode,
   parseRetryAfter,
+  type RetryKind,
   type RetryOptions,
   withRetry,
 } from "./retry.js";
@@ -52,6 +53,8 @@ export type ClientEvent =
       delayMs: number;
       /** e.g. `HTTP 429 CONN_THROTTLED (11005)`, `connection reset`. */
       reason: string;
+      /** What kind of failure it was, for whoever decides what to show. */
+      kind: RetryKind;
     }
   | {
       /** The API throttled us; the client-side rate was lowered to `rps` requests per second. */
@@ -83,6 +86,8 @@ interface Call {
   query?: URLSearchParams;
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** Aborting it starts no new retry attempt; the attempt in flight finishes. */
+  stopRetrying?: AbortSignal | undefined;
   /** Which `status.code` values are outcomes the caller handles (resolve instead of throw). */
   accept: (code: number, body: ResponseBody) => boolean;
 }
@@ -219,7 +224,8 @@ export function createClient(options: ClientOptions): ApiClient {
     return withRetry((n) => attempt(call, n), {
       retry,
       signal: call.signal,
-      onRetry: ({ attempt: failed, delayMs, reason }) => {
+      stopRetrying: call.stopRetrying,
+      onRetry: ({ attempt: failed, delayMs, reason, kind }) => {
         stats.retries++;
         emit({
           type: "retry",
@@ -228,6 +234,7 @@ export function createClient(options: ClientOptions): ApiClient {
           attempt: failed,
           delayMs,
           reason,
+          kind,
         });
       },
     });
@@ -305,6 +312,7 @@ export function createClient(options: ClientOptions): ApiClient {
         resource: "/inputs",
         body: { inputs },
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: batchOutcome,
       });
       return { status: body.status, inputs: inputsOf(body) };
@@ -318,6 +326,7 @@ export function createClient(options: ClientOptions): ApiClient {
         resource: "/inputs",
         body: { inputs, action },
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: batchOutcome,
       });
       return { status: body.status, inputs: inputsOf(body) } satisfies MultiInputResponse;
@@ -331,6 +340,7 @@ export function createClient(options: ClientOptions): ApiClient {
         resource: "/inputs",
         body: { ids },
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: only(StatusCode.SUCCESS),
       });
     },
@@ -340,6 +350,7 @@ export function createClient(options: ClientOptions): ApiClient {
         method: "GET",
         resource: `/inputs/${encodeURIComponent(id)}`,
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: only(StatusCode.SUCCESS, StatusCode.CONN_DOES_NOT_EXIST),
       });
       if (body.status.code === StatusCode.CONN_DOES_NOT_EXIST) return undefined;
@@ -356,6 +367,7 @@ export function createClient(options: ClientOptions): ApiClient {
         resource: "/inputs",
         query,
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: only(StatusCode.SUCCESS),
       });
       return inputsOf(body);
@@ -366,6 +378,7 @@ export function createClient(options: ClientOptions): ApiClient {
         method: "GET",
         resource: "/inputs/status",
         signal: callOptions.signal,
+        stopRetrying: callOptions.stopRetrying,
         accept: only(StatusCode.SUCCESS),
       });
       return countsOf(body.counts);

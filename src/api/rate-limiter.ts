@@ -12,6 +12,12 @@ export interface RateLimiterOptions {
   recoverAfter?: number;
   /** After lowering the rate, ignore further 429s for this long: they were already in flight. */
   throttleCooldownMs?: number;
+  /**
+   * Slack added to the rolling second, in ms (default 25): a strict server counts requests by when
+   * they reach it, so timer wake-ups a millisecond early or a little network jitter must not let
+   * `rate + 1` requests land within one of its seconds.
+   */
+  windowSlackMs?: number;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called when throttling lowers the rate, with the new rate. */
@@ -20,7 +26,9 @@ export interface RateLimiterOptions {
 
 /**
  * The client-side request-rate cap shared by every request of one client: a token bucket (in GCRA
- * form — each `acquire` reserves the next free slot, so waiters are served in order).
+ * form — each `acquire` reserves the next free slot, so waiters are served in order), plus a
+ * rolling window: never more than `rate` request starts within any second (and its slack), which
+ * is what a strict server counts and refuses with 429 and no Retry-After.
  *
  * Adaptive: a 429 halves the rate (not below `minRps`); after `recoverAfter` successes in a row it
  * rises by a tenth of the cap at a time, back up to the cap. With no cap the limiter lets everything
@@ -32,6 +40,9 @@ export class RateLimiter {
   readonly #minRps: number;
   readonly #recoverAfter: number;
   readonly #cooldownMs: number;
+  readonly #windowMs: number;
+  /** The reserved start times of the last requests (at most the current rate's count). */
+  #starts: number[] = [];
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #onThrottle: ((rps: number) => void) | undefined;
@@ -54,6 +65,7 @@ export class RateLimiter {
     this.#minRps = Math.max(Number.MIN_VALUE, options.minRps ?? 1);
     this.#recoverAfter = Math.max(1, options.recoverAfter ?? 10);
     this.#cooldownMs = options.throttleCooldownMs ?? 1000;
+    this.#windowMs = 1000 + Math.max(0, options.windowSlackMs ?? 25);
     this.#now = options.now ?? (() => performance.now());
     this.#sleep =
       options.sleep ??
@@ -75,8 +87,14 @@ export class RateLimiter {
       return;
     }
     const interval = 1000 / this.#rate;
-    const at = Math.max(now, this.#tat - (this.#burst - 1) * interval);
-    this.#tat = Math.max(this.#tat, now) + interval;
+    const perWindow = Math.max(1, Math.floor(this.#rate));
+    // The request `perWindow` starts back must be a whole window (and its slack) before this one.
+    const windowStart = this.#starts.at(-perWindow);
+    const windowAt = windowStart === undefined ? now : windowStart + this.#windowMs;
+    const at = Math.max(now, this.#tat - (this.#burst - 1) * interval, windowAt);
+    this.#tat = Math.max(this.#tat, now, windowAt) + interval;
+    this.#starts.push(at);
+    if (this.#starts.length > perWindow) this.#starts.splice(0, this.#starts.length - perWindow);
     if (at > now) await this.#sleep(at - now, signal);
   }
 

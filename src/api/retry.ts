@@ -79,9 +79,23 @@ export function backoffDelayMs(
   return Math.floor(options.random() * ceiling);
 }
 
+/**
+ * What kind of failure a retry is for: the server said it is busy (`throttled`), the server failed
+ * (`server`), the answer was garbled (`bad-response`), the host cannot be reached (`unreachable`:
+ * refused or unresolved, retried only briefly), or the network dropped or timed out (`network`).
+ */
+export type RetryKind =
+  | "throttled"
+  | "server"
+  | "bad-response"
+  | "unreachable"
+  | "network"
+  | "other";
+
 /** Whether and how to retry one failure. */
 export interface RetryDecision {
   retry: boolean;
+  kind: RetryKind;
   /** Short words for the retry event: `HTTP 429 CONN_THROTTLED (11005)`, `connection reset`. */
   reason: string;
   retryAfterMs?: number | undefined;
@@ -96,8 +110,14 @@ export function classifyFailure(error: unknown, options: RetryOptions): RetryDec
       error.statusCode === undefined
         ? ""
         : ` ${error.statusName ?? "status"} (${error.statusCode})`;
+    const kind: RetryKind = error.throttled
+      ? "throttled"
+      : error.statusCode === undefined
+        ? "bad-response"
+        : "server";
     return {
       retry: error.retryable,
+      kind,
       reason: `HTTP ${error.httpStatus}${code}`,
       retryAfterMs: error.retryAfterMs,
     };
@@ -106,11 +126,12 @@ export function classifyFailure(error: unknown, options: RetryOptions): RetryDec
     const unreachable = error.kind === "refused" || error.kind === "unresolved";
     return {
       retry: error.retryable,
+      kind: unreachable ? "unreachable" : error.kind === "other" ? "other" : "network",
       reason: error.kind === "other" ? (error.errorCode ?? "network error") : kindWords[error.kind],
       maxAttempts: unreachable ? options.maxUnreachableAttempts : undefined,
     };
   }
-  return { retry: false, reason: "unexpected error" };
+  return { retry: false, kind: "other", reason: "unexpected error" };
 }
 
 const kindWords: Record<Exclude<NetworkError["kind"], "other">, string> = {
@@ -129,18 +150,21 @@ export interface RetryNotice {
   attempt: number;
   delayMs: number;
   reason: string;
+  kind: RetryKind;
   error: unknown;
 }
 
 /**
  * Runs `operation` until it succeeds, fails for good, or the policy's bounds are reached; then
- * throws the last error. Only call it for operations that are safe to repeat.
+ * throws the last error. Only call it for operations that are safe to repeat. `stopRetrying`
+ * aborting means no new attempt starts: a backoff wait ends at once and the last error is thrown.
  */
 export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   options: {
     retry: RetryOptions;
     signal?: AbortSignal | undefined;
+    stopRetrying?: AbortSignal | undefined;
     onRetry?: ((notice: RetryNotice) => void) | undefined;
     classify?: ((error: unknown) => RetryDecision) | undefined;
   },
@@ -152,14 +176,37 @@ export async function withRetry<T>(
     try {
       return await operation(attempt);
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (options.signal?.aborted || options.stopRetrying?.aborted) throw error;
       const decision = classify(error);
       const limit = Math.min(policy.maxAttempts, decision.maxAttempts ?? Number.POSITIVE_INFINITY);
       if (!decision.retry || attempt >= limit) throw error;
       const waitMs = decision.retryAfterMs ?? backoffDelayMs(attempt, policy);
       if (policy.now() - started + waitMs > policy.maxElapsedMs) throw error;
-      options.onRetry?.({ attempt, delayMs: waitMs, reason: decision.reason, error });
-      await policy.sleep(waitMs, options.signal);
+      options.onRetry?.({
+        attempt,
+        delayMs: waitMs,
+        reason: decision.reason,
+        kind: decision.kind,
+        error,
+      });
+      try {
+        await policy.sleep(waitMs, eitherSignal(options.signal, options.stopRetrying));
+      } catch (sleepError) {
+        // The default sleep rejects when aborted: a stop means "no more attempts", not a new error.
+        if (options.signal?.aborted !== true && options.stopRetrying?.aborted) throw error;
+        throw sleepError;
+      }
+      if (options.stopRetrying?.aborted) throw error;
     }
   }
+}
+
+/** A signal that aborts when either does (`undefined` when neither is given). */
+function eitherSignal(
+  a: AbortSignal | undefined,
+  b: AbortSignal | undefined,
+): AbortSignal | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return AbortSignal.any([a, b]);
 }

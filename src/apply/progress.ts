@@ -9,6 +9,10 @@ const LABELS: Record<ApplyPhase, string> = {
   wait: "indexed",
 };
 
+const RETRY_WORDS: Record<Extract<ApplyEvent, { type: "batch.retry" }>["reason"], string> = {
+  "input-status": "a retryable per-input status",
+};
+
 export interface ProgressSink {
   onEvent(event: ApplyEvent): void;
   /** Prints a notice (a retry, throttling) without garbling the display. */
@@ -86,6 +90,8 @@ export function lineProgress(
   const everyMs = options.everyMs ?? 5000;
   const now = options.now ?? Date.now;
   const started = new Map<ApplyPhase, number>();
+  /** What the last line of each phase showed, so the end line never repeats it. */
+  const shown = new Map<ApplyPhase, string>();
   let last = 0;
   const line = (e: Extract<ApplyEvent, { done: number }>) => {
     const seconds = Math.max((now() - (started.get(e.phase) ?? now())) / 1000, 0.001);
@@ -96,7 +102,7 @@ export function lineProgress(
   return {
     onEvent(event) {
       if (event.type === "batch.retry") {
-        write(`retrying ${event.ids} inputs (${event.reason})`);
+        write(`retrying ${event.ids} inputs (${RETRY_WORDS[event.reason]})`);
         return;
       }
       if (event.type === "phase.start") {
@@ -104,10 +110,13 @@ export function lineProgress(
         last = now();
         return;
       }
-      if (event.type === "phase.end" || now() - last >= everyMs) {
-        last = now();
-        write(line(event));
+      const counts = `${event.done}/${event.failed}/${event.total}`;
+      if (event.type === "phase.end" ? shown.get(event.phase) === counts : now() - last < everyMs) {
+        return;
       }
+      last = now();
+      shown.set(event.phase, counts);
+      write(line(event));
     },
     notice: write,
     stop() {},

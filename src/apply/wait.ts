@@ -1,81 +1,124 @@
 import type { InputsApi } from "../api/client-types.js";
+import type { InputCounts } from "../api/types.js";
+import { growingDelay, listByIds, pollUntil, type Sleep } from "./poll.js";
 import { chunk, runBounded } from "./queue.js";
 import { describeStatus, indexState } from "./status-codes.js";
-import type { ApplyEvent } from "./types.js";
 
 export interface WaitOptions {
   api: InputsApi;
-  /** Ids still pending or in progress. Only these are polled. */
+  /** Ids still pending or in progress. Only these are ever listed. */
   ids: string[];
   /** Ids already known to be indexed (counted in progress, never polled). */
   alreadyDone?: string[];
+  /**
+   * The app's input counts read just before the writes. With them, GetInputCount is the gate:
+   * one request tells whether everything written has settled. Without them, ids are listed.
+   */
+  countsBefore?: InputCounts | undefined;
   concurrency: number;
   timeoutMs: number;
-  signal?: AbortSignal | undefined;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  signal: AbortSignal;
+  sleep: Sleep;
   now: () => number;
-  onEvent?: (event: ApplyEvent) => void;
-  /** First pause before polling and the cap of the growing pause between rounds. */
-  firstDelayMs?: number;
-  maxDelayMs?: number;
+  /** Indexed and failed so far (an estimate while counts are the gate), for the display. */
+  onProgress?: (indexed: number, failed: number) => void;
+  /** Called once per request made. */
+  onRequest?: () => void;
 }
 
 export interface WaitResult {
   indexed: string[];
   failed: { id: string; code?: number | undefined; description: string }[];
-  /** Still pending when waiting stopped (timeout or interrupt). */
+  /** Not yet seen settled when waiting stopped (timeout or interrupt). */
   pending: string[];
-  requests: number;
-  /** Polling rounds made (each polls every pending id once, 128 per request). */
+  /** Polling rounds made. */
   rounds: number;
 }
 
+/** Unsettled inputs in a count: waiting to be processed or being processed. */
+function unsettledOf(counts: InputCounts): number {
+  return counts.to_process + counts.processing;
+}
+
+function totalOf(counts: InputCounts): number {
+  return counts.processed + counts.errors + unsettledOf(counts);
+}
+
 /**
- * Polls only the given ids, at most 128 per ListInputs request, with a growing pause between
- * rounds, until each has finished indexing (INPUT_SUCCESS) or failed, or the time is up.
- * One ListInputs per 128 ids costs a fraction of one GetInput per id.
+ * Waits until each written input has finished indexing (INPUT_SUCCESS) or failed, spending as few
+ * requests as the API allows:
+ *
+ * - While the counts can be trusted, each round is one GetInputCount. The writes are settled and
+ *   all succeeded when nothing in the app is unsettled, no error was added, and the totals are the
+ *   counts before plus what was written (so no other writer moved them). Until then, the unsettled
+ *   count says roughly how many of ours are left, for the display and for pacing.
+ * - When counts show a failure, or do not add up (another writer, a purge of a deleted input), it
+ *   lists only the ids not yet seen settled, 128 per request, batch by batch, and stops a round at
+ *   the first batch where nothing settled (later batches were written later).
+ *
+ * Rounds are paced by how fast inputs settle: the next poll is due when the unsettled ones should
+ * be done at the rate seen, between 250 ms and 5 s.
  */
 export async function waitForIndexing(options: WaitOptions): Promise<WaitResult> {
-  const { api, now, sleep, signal } = options;
+  const { api, signal } = options;
   const indexed = [...(options.alreadyDone ?? [])];
   const failed: WaitResult["failed"] = [];
-  const total = options.ids.length + indexed.length;
+  const written = options.ids.length + indexed.length;
   let pending = options.ids;
-  let requests = 0;
   let rounds = 0;
   const missing = new Map<string, number>();
-  let delay = options.firstDelayMs ?? 500;
-  const maxDelay = options.maxDelayMs ?? 10_000;
-  const deadline = now() + options.timeoutMs;
-  const progress = (type: "phase.progress" | "phase.end") =>
-    options.onEvent?.({ type, phase: "wait", done: indexed.length, failed: failed.length, total });
+  let countsTrusted = options.countsBefore !== undefined;
+  let last: { at: number; unsettled: number } | undefined;
+  let paceMs: number | undefined;
+  const grow = growingDelay(250, 5000);
+  const show = (estimatedIndexed = indexed.length) =>
+    options.onProgress?.(estimatedIndexed, failed.length);
 
-  options.onEvent?.({ type: "phase.start", phase: "wait", total });
-  while (pending.length > 0 && !signal?.aborted && now() < deadline) {
-    await sleep(Math.min(delay, Math.max(0, deadline - now())), signal);
-    if (signal?.aborted) break;
-    delay = Math.min(delay * 1.5, maxDelay);
-    rounds++;
-    // Batches are polled in the order they were written. The first batch in which nothing has
-    // settled ends the round: the ones after it were written later and are even less likely done,
-    // so asking for them now would only spend requests (they are polled next round).
+  const countRound = async (before: InputCounts): Promise<"settled" | "waiting" | "list"> => {
+    let counts: InputCounts;
+    try {
+      options.onRequest?.();
+      counts = await api.getInputCount({ stopRetrying: signal });
+    } catch {
+      return "waiting"; // a failed poll proves nothing
+    }
+    const unsettled = unsettledOf(counts);
+    const addsUp = totalOf(counts) === totalOf(before) + written;
+    if (!addsUp || counts.errors > before.errors) return "list";
+    if (unsettled === 0) {
+      if (counts.processed !== before.processed + unsettledOf(before) + written) return "list";
+      indexed.push(...pending);
+      pending = [];
+      return "settled";
+    }
+    // Pace: when should the unsettled ones be done, at the rate they are settling?
+    const now = options.now();
+    if (last !== undefined && last.unsettled > unsettled && now > last.at) {
+      const perMs = (last.unsettled - unsettled) / (now - last.at);
+      paceMs = Math.min(5000, Math.max(250, unsettled / perMs));
+    } else {
+      paceMs = undefined;
+    }
+    last = { at: now, unsettled };
+    show(indexed.length + Math.max(0, pending.length - Math.min(pending.length, unsettled)));
+    return "waiting";
+  };
+
+  const listRound = async (): Promise<boolean> => {
+    // Batches are listed in the order they were written. The first batch in which nothing has
+    // settled ends the round: the ones after it were written later and are even less likely done.
     const stopRound = new AbortController();
     const batches = chunk(pending, 128);
     const unsettled = await runBounded(
       batches,
-      { concurrency: options.concurrency, signal: stopRound.signal },
+      { concurrency: options.concurrency, signal: AbortSignal.any([stopRound.signal, signal]) },
       async (ids) => {
-        let lives: Awaited<ReturnType<InputsApi["listInputsByIds"]>>;
-        try {
-          requests++;
-          lives = await api.listInputsByIds(ids);
-        } catch {
-          return ids; // a failed poll proves nothing; ask again next round
-        }
-        const byId = new Map(lives.map((live) => [live.id, live]));
+        options.onRequest?.();
+        const lives = await listByIds(api, ids, signal);
+        if (lives === undefined) return ids;
         const waiting: string[] = [];
         for (const id of ids) {
-          const live = byId.get(id);
+          const live = lives.get(id);
           if (live === undefined) {
             // Give a listing that lags behind the write a couple of rounds before calling it gone.
             const misses = (missing.get(id) ?? 0) + 1;
@@ -90,13 +133,38 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
             failed.push({ id, code: live.status?.code, description: describeStatus(live.status) });
           else waiting.push(id);
         }
+        show();
         if (waiting.length === ids.length) stopRound.abort();
         return waiting;
       },
     );
     pending = unsettled.flatMap((waiting, i) => waiting ?? batches[i] ?? []);
-    progress("phase.progress");
-  }
-  progress("phase.end");
-  return { indexed, failed, pending, requests, rounds };
+    return pending.length === 0;
+  };
+
+  show();
+  const end = await pollUntil(
+    {
+      timeoutMs: options.timeoutMs,
+      signal,
+      sleep: options.sleep,
+      now: options.now,
+      firstDelayMs: 0,
+      nextDelayMs: (lastMs) => paceMs ?? grow(lastMs),
+    },
+    async () => {
+      rounds++;
+      if (countsTrusted && options.countsBefore !== undefined) {
+        const verdict = await countRound(options.countsBefore);
+        if (verdict !== "list") return verdict === "settled";
+        countsTrusted = false;
+        paceMs = undefined;
+      }
+      return listRound();
+    },
+  );
+  // Out of time while counts were the gate: learn which ones are left, once, to name them.
+  if (end === "timeout" && countsTrusted && pending.length > 0) await listRound();
+  show();
+  return { indexed, failed, pending, rounds };
 }

@@ -5,6 +5,9 @@
 /** The signals that ask a command to stop. */
 export type StopSignal = "SIGINT" | "SIGTERM";
 
+/** How a confirmation prompt was answered. */
+export type ConfirmAnswer = "yes" | "no" | "cancelled";
+
 export interface CliIO {
   /** Write a result line (or text) to stdout. */
   out(text: string): void;
@@ -22,8 +25,11 @@ export interface CliIO {
   colorErr: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
-  /** Ask a yes/no question on the terminal (only called when stdin and stderr are TTYs). */
-  confirm(question: string): Promise<boolean>;
+  /**
+   * Ask a yes/no question on the terminal (only called when stdin and stderr are TTYs): `yes` only
+   * for the answer "yes"; `cancelled` for Ctrl-C, end of input (Ctrl-D), or `signal` aborting.
+   */
+  confirm(question: string, signal?: AbortSignal): Promise<ConfirmAnswer>;
   stdinIsTTY: boolean;
   /**
    * Register a handler for SIGINT (Ctrl-C) and SIGTERM (what CI sends when it cancels a job);
@@ -55,15 +61,29 @@ export function processIO(): CliIO {
     env,
     cwd: process.cwd(),
     stdinIsTTY: Boolean(process.stdin.isTTY),
-    confirm: async (question) => {
-      const { createInterface } = await import("node:readline/promises");
+    confirm: async (question, signal) => {
+      const { createInterface } = await import("node:readline");
       const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        const answer = await rl.question(`${question} `);
-        return answer.trim().toLowerCase() === "yes";
-      } finally {
-        rl.close();
-      }
+      return new Promise<ConfirmAnswer>((resolve) => {
+        let settled = false;
+        const settle = (answer: ConfirmAnswer) => {
+          if (settled) return;
+          settled = true;
+          signal?.removeEventListener("abort", cancel);
+          // Ctrl-C or Ctrl-D leaves the cursor after the question: end that line first.
+          if (answer === "cancelled") process.stderr.write("\n");
+          rl.close();
+          resolve(answer);
+        };
+        const cancel = () => settle("cancelled");
+        if (signal?.aborted) return cancel();
+        signal?.addEventListener("abort", cancel, { once: true });
+        rl.on("SIGINT", cancel); // Ctrl-C on a terminal in raw mode
+        rl.on("close", cancel); // end of input (Ctrl-D)
+        rl.question(`${question} `, (answer) =>
+          settle(answer.trim().toLowerCase() === "yes" ? "yes" : "no"),
+        );
+      });
     },
     onInterrupt: (handler) => {
       let received = 0;
@@ -102,7 +122,7 @@ export function captureIO(
     env: {},
     cwd: process.cwd(),
     stdinIsTTY: false,
-    confirm: async () => false,
+    confirm: async () => "no",
     onInterrupt: () => () => {},
     ...overrides,
   };

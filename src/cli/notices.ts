@@ -4,8 +4,6 @@ import type { ClientEvent } from "../api/client.js";
  * Turns the client's retry and throttle events into notices a person can follow, without
  * flooding the log in a storm: at most one line per `everyMs`, saying how many retries it covers.
  */
-const UNREACHABLE = /connection refused|host name not found/;
-
 export function clientNotices(
   write: (line: string) => void,
   options: { everyMs?: number; now?: () => number } = {},
@@ -16,7 +14,7 @@ export function clientNotices(
   let unreported = 0;
   return (event) => {
     // An unreachable host is retried only briefly and then reported as one clear error.
-    if (event.type === "retry" && UNREACHABLE.test(event.reason)) return;
+    if (event.type === "retry" && event.kind === "unreachable") return;
     if (event.type === "retry") unreported++;
     if (now() - last < everyMs) return;
     last = now();

@@ -222,6 +222,7 @@ describe("retries", () => {
       attempt: 1,
       delayMs: 3000,
       reason: "HTTP 429 CONN_THROTTLED (11005)",
+      kind: "throttled",
     });
     expect(events).toContainEqual({ type: "throttled", rps: 1 });
     expect(client.stats).toEqual({ requests: 2, retries: 1 });

@@ -134,4 +134,64 @@ describe("RateLimiter", () => {
     controller.abort();
     await expect(waiting).rejects.toThrow(/abort/i);
   });
+
+  /** The most request starts within any closed one-second window. */
+  function busiestSecond(starts: number[]): number {
+    const sorted = [...starts].sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, j = 0; j < sorted.length; j++) {
+      while ((sorted[j] as number) - (sorted[i] as number) > 1000) i++;
+      most = Math.max(most, j - i + 1);
+    }
+    return most;
+  }
+
+  /** `n` acquires at time 0 (as concurrent callers); each starts when its wait ends, 1 ms early. */
+  async function startsOf(limiter: RateLimiter, clock: { now: number }, n: number) {
+    const starts: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const before = clock.now;
+      let waited = 0;
+      await limiter.acquire();
+      waited = lastWait.value;
+      lastWait.value = 0;
+      starts.push(Math.max(before, before + waited - 1));
+    }
+    return starts;
+  }
+  const lastWait = { value: 0 };
+
+  it("never starts more than max-rps requests in any rolling second, even waking early", async () => {
+    const clock = { now: 0 };
+    const limiter = new RateLimiter({
+      maxRps: 15,
+      now: () => clock.now,
+      sleep: async (ms) => {
+        lastWait.value = ms;
+      },
+    });
+    const starts = await startsOf(limiter, clock, 300);
+    expect(busiestSecond(starts)).toBe(15);
+    // And the cap is still used: 300 requests take about 20 s, not much more.
+    expect(Math.max(...starts)).toBeLessThan(20_600);
+  });
+
+  it("holds the rolling second after a burst, and at a lowered rate after a 429", async () => {
+    const clock = { now: 0 };
+    const limiter = new RateLimiter({
+      maxRps: 15,
+      burst: 15,
+      now: () => clock.now,
+      sleep: async (ms) => {
+        lastWait.value = ms;
+      },
+    });
+    const first = await startsOf(limiter, clock, 60);
+    expect(first.slice(0, 15)).toEqual(Array(15).fill(0));
+    expect(busiestSecond(first)).toBe(15);
+    clock.now = 100_000;
+    limiter.onThrottled();
+    const slower = await startsOf(limiter, clock, 40);
+    expect(busiestSecond(slower)).toBeLessThanOrEqual(7);
+  });
 });

@@ -203,4 +203,65 @@ describe("withRetry", () => {
       ),
     ).rejects.toThrow("aborted sleep");
   });
+
+  it("starts no new attempt once stopRetrying aborts, and throws the last error", async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    const { policy } = fakePolicy({
+      // The default sleep rejects when its signal aborts; the error thrown is still the API's.
+      sleep: async (_ms, signal) => {
+        stop.abort();
+        signal?.throwIfAborted();
+      },
+    });
+    const failure = apiError(503);
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw failure;
+        },
+        { retry: policy, stopRetrying: stop.signal },
+      ),
+    ).rejects.toBe(failure);
+    expect(calls).toBe(1);
+  });
+
+  it("does not retry at all when stopRetrying is already aborted", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const { policy, sleeps } = fakePolicy();
+    let calls = 0;
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw apiError(429);
+        },
+        { retry: policy, stopRetrying: stop.signal },
+      ),
+    ).rejects.toBeInstanceOf(ApiError);
+    expect({ calls, sleeps }).toEqual({ calls: 1, sleeps: [] });
+  });
+
+  it("tells the retry's kind from the error's fields, not its words", async () => {
+    const kinds: string[] = [];
+    const { policy } = fakePolicy();
+    const failures = [
+      apiError(429),
+      apiError(503, 10020),
+      apiError(502),
+      new NetworkError({ method: "GET", path: "/v2/x", origin: "http://h", kind: "reset" }),
+    ];
+    let n = 0;
+    await withRetry(
+      async () => {
+        const next = failures[n++];
+        if (next !== undefined) throw next;
+        return "ok";
+      },
+      { retry: policy, onRetry: (notice) => kinds.push(notice.kind) },
+    );
+    expect(kinds).toEqual(["throttled", "server", "bad-response", "network"]);
+  });
 });

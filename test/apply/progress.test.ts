@@ -20,4 +20,17 @@ describe("lineProgress (no terminal)", () => {
       "created: 999/1000, 1 failed (125/s)",
     ]);
   });
+
+  it("never prints the final line twice", () => {
+    const lines: string[] = [];
+    let t = 0;
+    const sink = lineProgress((l) => lines.push(l), { everyMs: 5000, now: () => t });
+    sink.onEvent({ type: "phase.start", phase: "wait", total: 300 });
+    t = 6000;
+    sink.onEvent({ type: "phase.progress", phase: "wait", done: 300, failed: 0, total: 300 });
+    sink.onEvent({ type: "phase.end", phase: "wait", done: 300, failed: 0, total: 300 });
+    sink.onEvent({ type: "phase.start", phase: "update", total: 2 });
+    sink.onEvent({ type: "phase.end", phase: "update", done: 2, failed: 0, total: 2 });
+    expect(lines).toEqual(["indexed: 300/300 (50/s)", "updated: 2/2 (2000/s)"]);
+  });
 });

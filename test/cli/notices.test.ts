@@ -13,6 +13,7 @@ describe("clientNotices", () => {
       attempt: 1,
       delayMs: 1500,
       reason: "HTTP 503",
+      kind: "server" as const,
     };
     notify(retry);
     t = 1000;
@@ -41,6 +42,7 @@ describe("clientNotices for an unreachable host", () => {
       attempt: 1,
       delayMs: 900,
       reason: "connection refused",
+      kind: "unreachable",
     });
     notify({
       type: "retry",
@@ -49,6 +51,7 @@ describe("clientNotices for an unreachable host", () => {
       attempt: 2,
       delayMs: 900,
       reason: "host name not found",
+      kind: "unreachable",
     });
     expect(lines).toEqual([]);
   });

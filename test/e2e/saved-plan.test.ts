@@ -2,8 +2,8 @@
  * `plan --out FILE` then `apply FILE`, and the stale-plan check, through the built CLI against a
  * `dataset emulator` process. The app's state is checked through the emulator's HTTP API.
  */
-import { copyFileSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOG_IDS, editFile, idsOf, STACK_FRAME, useEmulatorProcess } from "./helpers.js";
 
@@ -15,18 +15,20 @@ const { dirs, emulator, cli, live } = useEmulatorProcess({
 });
 
 describe("a saved plan", () => {
-  it("plan --out then apply plan.json applies exactly that plan", async () => {
+  it("plan --out then apply plan.json applies exactly that plan, without asking again", async () => {
     const app = "saved-plan";
     const cwd = dirs.catalog();
-    const plan = await cli(app, cwd, "plan", "dataset.yaml", "--out", "plan.json");
+    // Named as the user likes: a saved plan is known by its content.
+    const plan = await cli(app, cwd, "plan", "dataset.yaml", "--out", "reviewed.plan");
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain("Plan: 6 to create");
-    expect(plan.stderr).toContain("plan.json");
-    const saved = JSON.parse(readFileSync(join(cwd, "plan.json"), "utf8"));
+    expect(plan.stderr).toContain("dataset apply reviewed.plan");
+    const saved = JSON.parse(readFileSync(join(cwd, "reviewed.plan"), "utf8"));
     expect(saved).toMatchObject({ format_version: 1, summary: { create: 6 } });
     expect(await live(app)).toEqual([]);
 
-    const apply = await cli(app, cwd, "apply", "plan.json", "--yes");
+    // No --yes and no terminal: the plan was reviewed when it was made, as with Terraform.
+    const apply = await cli(app, cwd, "apply", "reviewed.plan");
     expect(apply.code, apply.stderr).toBe(0);
     expect(apply.stdout).toMatch(/^Apply complete: 6 created\b/m);
     expect(idsOf(await live(app))).toEqual(CATALOG_IDS);
@@ -102,5 +104,32 @@ describe("a saved plan", () => {
     expect(apply.code).toBe(1);
     expect(apply.stderr).toMatch(/^error: the plan is stale\b.*hat-1/m);
     expect((await live(app)).find((i) => i.id === "hat-1")).toEqual(edited);
+  });
+
+  it("validate and plan given a saved plan, or a folder, say what to run instead", async () => {
+    const app = "not-a-manifest";
+    const cwd = dirs.catalog();
+    expect((await cli(app, cwd, "plan", "dataset.yaml", "--out", "plan.json")).code).toBe(0);
+    for (const command of ["validate", "plan"]) {
+      const r = await cli(app, cwd, command, "plan.json");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        "error: plan.json: this is a saved plan; apply it with: dataset apply plan.json\n",
+      );
+    }
+    rmSync(join(cwd, "other-team.yaml")); // leave one manifest in the folder to suggest
+    const folder = basename(cwd);
+    const planFolder = await cli(app, dirname(cwd), "plan", folder);
+    expect(planFolder.code).toBe(1);
+    expect(planFolder.stderr).toBe(
+      `error: ${folder} is a directory, not a manifest\n` +
+        `hint: the manifest inside it is ${folder}/dataset.yaml: dataset plan ${folder}/dataset.yaml\n`,
+    );
+    const apply = await cli(app, dirname(cwd), "apply", folder);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(
+      new RegExp(`^error: ${folder} is a directory, not a manifest or a plan$`, "m"),
+    );
+    expect(await live(app)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { runApply } from "../../src/cli/commands/apply.js";
 import { runPlan } from "../../src/cli/commands/plan.js";
 import { captureIO } from "../../src/cli/io.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { SUCCESS } from "../../src/errors.js";
 import { clientFor, generatedInputs, liveInputs, tempDir, writeManifest } from "../helpers/app.js";
 
 let work: Awaited<ReturnType<typeof tempDir>>;
@@ -48,10 +49,10 @@ describe("apply safety", () => {
       stderrIsTTY: true,
       confirm: async (q) => {
         questions.push(q);
-        return false;
+        return "no";
       },
     });
-    expect(await runApply(path, flags("ask"), io)).toBe(1);
+    expect(await runApply(path, flags("ask"), io)).toEqual({ kind: "failed" });
     expect(questions).toHaveLength(1);
     expect(io.stderr).toContain("Apply cancelled; nothing was changed.");
     expect(await count("ask")).toBe(0);
@@ -61,7 +62,7 @@ describe("apply safety", () => {
     const path = await writeManifest(`${work.dir}/mass.yaml`, "mass", generatedInputs(100));
     expect(
       await runApply(path, { ...flags("mass"), yes: true }, captureIO({ cwd: work.dir })),
-    ).toBe(0);
+    ).toBe(SUCCESS);
     await writeManifest(path, "mass", generatedInputs(40));
     await expect(
       runApply(path, { ...flags("mass"), yes: true, prune: true }, captureIO({ cwd: work.dir })),
@@ -72,7 +73,7 @@ describe("apply safety", () => {
     const io = captureIO({ cwd: work.dir });
     expect(
       await runApply(path, { ...flags("mass"), yes: true, prune: true, allowMassDelete: true }, io),
-    ).toBe(0);
+    ).toBe(SUCCESS);
     expect(io.stdout.join("\n")).toContain(
       "Apply complete: 0 created, 0 updated, 0 replaced, 60 deleted;",
     );
@@ -89,7 +90,7 @@ describe("apply safety", () => {
         { ...flags("few"), yes: true, prune: true },
         captureIO({ cwd: work.dir }),
       ),
-    ).toBe(0);
+    ).toBe(SUCCESS);
     expect(await count("few")).toBe(10);
   });
 
@@ -98,7 +99,7 @@ describe("apply safety", () => {
     const planFile = `${work.dir}/plan.json`;
     const planIO = captureIO({ cwd: work.dir });
     expect(await runPlan(path, { ...flags("saved"), out: planFile, format: "json" }, planIO)).toBe(
-      0,
+      SUCCESS,
     );
     // A change lands in the app after the plan was made: the plan is stale.
     await writeManifest(`${work.dir}/other.yaml`, "saved", generatedInputs(1));
@@ -118,9 +119,9 @@ describe("apply safety", () => {
         { ...flags("saved"), out: planFile, format: "json" },
         captureIO({ cwd: work.dir }),
       ),
-    ).toBe(0);
+    ).toBe(SUCCESS);
     const io = captureIO({ cwd: work.dir });
-    expect(await runApply(planFile, { ...flags("saved"), yes: true }, io)).toBe(0);
+    expect(await runApply(planFile, { ...flags("saved"), yes: true }, io)).toBe(SUCCESS);
     expect(io.stdout.join("\n")).toContain(
       "Apply complete: 2 created, 0 updated, 0 replaced, 0 deleted; 2 indexed, 0 failed.",
     );
@@ -138,7 +139,7 @@ describe("apply safety", () => {
     const planFile = `${work.dir}/files-plan.json`;
     expect(
       await runPlan(path, { ...flags("files"), out: planFile }, captureIO({ cwd: work.dir })),
-    ).toBe(0);
+    ).toBe(SUCCESS);
     await writeFile(
       image,
       Buffer.from("89504e470d0a1a0a0000000d4948445200000002000000020806000000", "hex"),

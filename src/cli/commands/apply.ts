@@ -1,25 +1,16 @@
-import { readFile, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import { applyPlan } from "../../apply/executor.js";
-import { checkMassDelete } from "../../apply/guard.js";
+import { checkMassDelete, describeMassDelete } from "../../apply/guard.js";
 import { lineProgress, type ProgressSink, ttyProgress } from "../../apply/progress.js";
-import { findStaleReasons } from "../../apply/stale.js";
+import { renderApplyReport } from "../../apply/render-report.js";
 import type { ApplyReport } from "../../apply/types.js";
-import { FAILED, type Outcome, SUCCESS, UserError } from "../../errors.js";
-import {
-  parsePlanJson,
-  planLiveApp,
-  refuseConflictingPlan,
-  renderPlanTextChunks,
-} from "../../plan/index.js";
-import { describeTarget } from "../../plan/plan-target.js";
-import type { Plan } from "../../plan/types.js";
-import { type Connection, connect } from "../connect.js";
+import { CANCELLED, FAILED, type Outcome, SUCCESS, UserError } from "../../errors.js";
+import { describeTarget, renderPlanTextChunks } from "../../plan/index.js";
 import { parseDuration } from "../duration.js";
+import { listenForStop, STOPPED_BEFORE_WRITING } from "../interruptible.js";
 import type { CliIO, StopSignal } from "../io.js";
-import { connectForManifest } from "../manifest-target.js";
 import { clientNotices } from "../notices.js";
-import { selectSavedPlanTarget, type TargetFlags } from "../target.js";
+import { type PreparedApply, prepareApply, readBytes } from "../prepare-apply.js";
+import type { TargetFlags } from "../target.js";
 
 export interface ApplyCommandOptions extends TargetFlags {
   yes?: boolean;
@@ -33,11 +24,11 @@ export interface ApplyCommandOptions extends TargetFlags {
   compact?: boolean;
 }
 
-const readBytes = (path: string) => readFile(path);
-/** A JavaScript string holds at most about 512 MB; plan files beyond that cannot be parsed. */
-const MAX_PLAN_FILE_BYTES = 500_000_000;
-
-/** `dataset apply <manifest | plan.json>`. Returns how it ended (interrupted: what was done is printed). */
+/**
+ * `dataset apply <manifest | plan.json>`: prepare (plan, or read a saved plan) → check and
+ * confirm → apply → print the report. A signal before anything is written ends it with one line;
+ * during the apply, the requests in flight finish and what was done is printed.
+ */
 export async function runApply(
   source: string,
   options: ApplyCommandOptions,
@@ -45,218 +36,112 @@ export async function runApply(
 ): Promise<Outcome> {
   const waitTimeoutMs = parseDuration(options.waitTimeout ?? "10m", "--wait-timeout");
   const concurrency = options.concurrency ?? 4;
-  const savedPlan = source.endsWith(".json") ? await readSavedPlan(source, io) : undefined;
+  const stop = listenForStop(io);
   // Retry and throttle notices go through the progress display once it is drawing.
   let progress: ProgressSink | undefined;
-  const onClientEvent = clientNotices((line) =>
-    progress === undefined ? io.err(line) : progress.notice(line),
-  );
-
-  let connection: Connection;
-  let plan: Plan;
-  let owned: number;
-  if (savedPlan === undefined) {
-    const opened = await connectForManifest(source, options, io, { onClientEvent });
-    const manifest = opened.manifest;
-    connection = opened.connection;
-    try {
-      ({ plan, owned } = await planLiveApp({
-        manifest,
-        api: connection.api,
-        target: connection.target,
-        prune: options.prune === true,
-        manifestDir: dirname(resolve(io.cwd, manifest.path)),
-      }));
-    } catch (error) {
-      await connection.close();
-      throw error;
-    }
-  } else {
-    if (options.prune !== undefined) {
-      throw new UserError("bad-flag", "--prune has no effect on a saved plan", {
-        hint: "a saved plan already says what it deletes; make it with `dataset plan --prune --out FILE`",
-      });
-    }
-    plan = savedPlan;
-    owned = plan.live?.owned ?? 0;
-    const target = selectSavedPlanTarget({
-      planned: plan.target,
-      manifestName: plan.manifest.name,
+  const notice = (line: string) => (progress === undefined ? io.err(line) : progress.notice(line));
+  try {
+    const prepared = await prepareApply(source, io, {
       flags: options,
-      env: io.env,
+      concurrency,
+      signal: stop.signal,
+      onClientEvent: clientNotices(notice),
     });
-    connection = await connect(target, io, { onClientEvent });
-  }
-
-  try {
-    const conflict = refuseConflictingPlan(plan);
-    if (conflict !== undefined) {
-      throw new UserError("plan-conflicts", conflict.message, { hint: conflict.hint });
-    }
-    const baseDir = dirname(resolve(io.cwd, plan.manifest.path));
-    if (savedPlan !== undefined) {
-      const reasons = await findStaleReasons({
-        plan,
-        api: connection.api,
-        baseDir,
-        readFile: readBytes,
-        concurrency,
-      });
-      if (reasons.length > 0) {
-        const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more)` : "";
-        throw new UserError(
-          "stale-plan",
-          `the plan is stale: ${reasons.slice(0, 5).join("; ")}${more}; nothing was changed`,
-          {
-            hint: `make a new plan with \`dataset plan ${plan.manifest.path} --out ${source}\``,
-          },
-        );
-      }
-    }
-
-    const textOptions = { color: io.colorOut, maxRps: connection.maxRps, compact: options.compact };
-    for (const piece of renderPlanTextChunks(plan, textOptions)) io.write(piece);
-    if (plan.changes.length === 0) return SUCCESS;
-
-    const guard = checkMassDelete(plan, owned);
-    if (guard.refused && options.allowMassDelete !== true) {
-      throw new UserError(
-        "mass-delete",
-        `refusing to delete ${guard.deletes} inputs (more than 50 and more than 25% of the ${guard.owned} inputs this manifest owns); nothing was changed`,
-        {
-          hint: "check the plan above; if it is what you want, run again with --allow-mass-delete",
-        },
-      );
-    }
-
-    if (options.yes !== true) {
-      if (!io.stdinIsTTY || !io.stderrIsTTY) {
-        throw new UserError(
-          "needs-confirmation",
-          "apply needs confirmation, and there is no terminal to ask on; nothing was changed",
-          {
-            hint: "review the plan above and pass --yes to apply it without asking (as in CI)",
-          },
-        );
-      }
-      const ok = await io.confirm(
-        `Apply these changes to ${describeTarget(plan.target)}? Only 'yes' will be accepted:`,
-      );
-      if (!ok) {
-        io.err("Apply cancelled; nothing was changed.");
-        return FAILED;
-      }
-    }
-
-    const controller = new AbortController();
-    let stoppedBy: StopSignal = "SIGINT";
-    const stopListening = io.onInterrupt((signal) => {
-      if (controller.signal.aborted) return;
-      stoppedBy = signal;
-      controller.abort();
-      io.err(
-        "Interrupted: finishing the requests in flight, then stopping (Ctrl-C again quits at once).",
-      );
-    });
-    progress =
-      io.stderrIsTTY && io.colorErr && io.progressStream !== undefined
-        ? ttyProgress(io.progressStream)
-        : lineProgress(io.err);
-    const sink = progress;
-    let report: ApplyReport;
+    if (prepared === undefined) return stoppedBeforeWriting(io, stop.received);
     try {
-      report = await applyPlan({
-        plan,
-        api: connection.api,
-        baseDir,
-        readFile: readBytes,
-        concurrency,
-        signal: controller.signal,
-        wait: { enabled: options.wait !== false, timeoutMs: waitTimeoutMs },
-        onEvent: (event) => sink.onEvent(event),
-      });
+      const go = await checkAndConfirm(prepared, options, io, stop.signal);
+      if (stop.received !== undefined) {
+        // A signal before anything was written: at the prompt, the prompt already said so.
+        if (go === SUCCESS) io.err(STOPPED_BEFORE_WRITING);
+        return { kind: "interrupted", signal: stop.received };
+      }
+      if (go !== SUCCESS || prepared.plan.changes.length === 0) return go;
+      stop.onStop(() =>
+        notice(
+          "Interrupted: finishing the requests in flight, then stopping (Ctrl-C again quits at once).",
+        ),
+      );
+      progress =
+        io.stderrIsTTY && io.colorErr && io.progressStream !== undefined
+          ? ttyProgress(io.progressStream)
+          : lineProgress(io.err);
+      const sink = progress;
+      let report: ApplyReport;
+      try {
+        report = await applyPlan({
+          plan: prepared.plan,
+          api: prepared.connection.api,
+          baseDir: prepared.baseDir,
+          readFile: readBytes,
+          concurrency,
+          signal: stop.signal,
+          wait: { enabled: options.wait !== false, timeoutMs: waitTimeoutMs },
+          onEvent: (event) => sink.onEvent(event),
+        });
+      } finally {
+        sink.stop();
+        progress = undefined;
+      }
+      io.out(
+        renderApplyReport(report, {
+          waitTimeoutMs,
+          rerun: `dataset apply ${prepared.plan.manifest.path}`,
+        }),
+      );
+      io.out(`Target: ${describeTarget(prepared.plan.target)}`);
+      if (stop.received !== undefined) return { kind: "interrupted", signal: stop.received };
+      const finished =
+        report.failed.length === 0 &&
+        report.stillIndexing.length === 0 &&
+        report.notDone.length === 0;
+      return finished ? SUCCESS : FAILED;
     } finally {
-      sink.stop();
-      progress = undefined;
-      stopListening();
+      await prepared.connection.close();
     }
-    printReport(report, io, { waitTimeoutMs, rerun: `dataset apply ${plan.manifest.path}` });
-    io.out(`Target: ${describeTarget(plan.target)}`);
-    if (report.interrupted) return { kind: "interrupted", signal: stoppedBy };
-    return report.failed.length > 0 || report.stillIndexing.length > 0 || report.notDone.length > 0
-      ? FAILED
-      : SUCCESS;
   } finally {
-    await connection.close();
+    stop.dispose();
   }
 }
 
-async function readSavedPlan(path: string, io: CliIO): Promise<Plan> {
-  let text: string;
-  try {
-    const { size } = await stat(resolve(io.cwd, path));
-    if (size > MAX_PLAN_FILE_BYTES) {
-      throw new UserError(
-        "plan-too-large",
-        `${path} is too large to read as a plan (${Math.round(size / 1e6)} MB)`,
-        {
-          hint: "apply the manifest itself (`dataset apply <manifest>`), or split it into smaller manifests",
-        },
-      );
-    }
-    text = await readFile(resolve(io.cwd, path), "utf8");
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError("not-found", `plan file not found: ${path}`, {
-      hint: "make one with `dataset plan <manifest> --out plan.json`",
+function stoppedBeforeWriting(io: CliIO, signal: StopSignal | undefined): Outcome {
+  io.err(STOPPED_BEFORE_WRITING);
+  return { kind: "interrupted", signal: signal ?? "SIGINT" };
+}
+
+/**
+ * Prints the plan, applies the mass-delete guard, and asks (a saved plan was reviewed when it was
+ * made, so it is applied without asking, as Terraform does). `SUCCESS` means go ahead.
+ */
+async function checkAndConfirm(
+  prepared: PreparedApply,
+  options: ApplyCommandOptions,
+  io: CliIO,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const { plan, connection } = prepared;
+  const textOptions = { color: io.colorOut, maxRps: connection.maxRps, compact: options.compact };
+  for (const piece of renderPlanTextChunks(plan, textOptions)) io.write(piece);
+  if (plan.changes.length === 0) return SUCCESS;
+
+  const refusal = checkMassDelete(plan, prepared.owned);
+  if (refusal !== undefined && options.allowMassDelete !== true) {
+    throw new UserError("mass-delete", `${describeMassDelete(refusal)}; nothing was changed`, {
+      hint: "check the plan above; if it is what you want, run again with --allow-mass-delete",
     });
   }
-  return parsePlanJson(text, path);
-}
-
-function printReport(
-  report: ApplyReport,
-  io: CliIO,
-  options: { waitTimeoutMs: number; rerun: string },
-): void {
-  const { waitTimeoutMs } = options;
-  const failedCount = report.failed.length;
-  const head = report.interrupted
-    ? "Apply interrupted"
-    : report.stopped !== undefined
-      ? "Apply stopped"
-      : failedCount > 0
-        ? "Apply finished with errors"
-        : "Apply complete";
-  const indexing = report.waited
-    ? `${report.indexed.length} indexed, ${failedCount} failed`
-    : `${failedCount} failed; indexing not awaited`;
-  io.out(
-    `${head}: ${report.created.length} created, ${report.updated.length} updated, ${report.replaced.length} replaced, ${report.deleted.length} deleted; ${indexing}.`,
+  if (options.yes === true || prepared.saved) return SUCCESS;
+  if (!io.stdinIsTTY || !io.stderrIsTTY) {
+    throw new UserError(
+      "needs-confirmation",
+      "apply needs confirmation, and there is no terminal to ask on; nothing was changed",
+      { hint: "review the plan above and pass --yes to apply it without asking (as in CI)" },
+    );
+  }
+  const answer = await io.confirm(
+    `Apply these changes to ${describeTarget(plan.target)}? Only 'yes' will be accepted:`,
+    signal,
   );
-  if (report.stopped !== undefined) io.out(`  stopped taking new work: ${report.stopped}`);
-  for (const f of report.failed) {
-    const code = f.code === undefined ? "" : ` [${f.code}]`;
-    io.out(`  failed ${f.id} (${f.phase}): ${f.description}${code}`);
-  }
-  if (report.stillIndexing.length > 0) {
-    const why = report.interrupted
-      ? "when interrupted"
-      : `after ${Math.round(waitTimeoutMs / 1000)} s`;
-    io.out(
-      `  ${report.stillIndexing.length} inputs were still indexing ${why}: ${listIds(report.stillIndexing)}`,
-    );
-  }
-  if (report.notDone.length > 0) {
-    io.out(
-      `  not done (${report.notDone.length}): ${listIds(report.notDone.map((n) => `${n.id} (${n.action})`))}`,
-    );
-    io.out(`  Run \`${options.rerun}\` again to finish: it plans from the app as it is now.`);
-  }
-}
-
-function listIds(ids: string[]): string {
-  return ids.length <= 20
-    ? ids.join(", ")
-    : `${ids.slice(0, 20).join(", ")} and ${ids.length - 20} more`;
+  if (answer === "yes") return SUCCESS;
+  io.err("Apply cancelled; nothing was changed.");
+  return answer === "cancelled" ? CANCELLED : FAILED;
 }

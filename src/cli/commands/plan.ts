@@ -8,6 +8,8 @@ import {
   reportConflicts,
 } from "../../plan/index.js";
 import type { Plan } from "../../plan/types.js";
+import { classifySource, notAManifestError } from "../classify-source.js";
+import { listenForStop, STOPPED_WHILE_READING } from "../interruptible.js";
 import type { CliIO } from "../io.js";
 import { connectForManifest } from "../manifest-target.js";
 import { countingReads, type ProgressClock, readingProgress } from "../reading-progress.js";
@@ -50,8 +52,11 @@ export async function runPlan(
       hint: "read `summary` from the JSON plan instead",
     });
   }
+  const notAManifest = notAManifestError(await classifySource(manifestPath, io.cwd), "plan");
+  if (notAManifest !== undefined) throw notAManifest;
   const { manifest, connection } = await connectForManifest(manifestPath, options, io);
-  let plan: Plan;
+  const stop = listenForStop(io);
+  let plan: Plan | undefined;
   const progress = readingProgress(io, clock);
   try {
     ({ plan } = await planLiveApp({
@@ -60,10 +65,18 @@ export async function runPlan(
       target: connection.target,
       prune: options.prune === true,
       manifestDir: dirname(resolve(io.cwd, manifest.path)),
+      signal: stop.signal,
     }));
+  } catch (error) {
+    if (stop.received === undefined) throw error;
   } finally {
     progress.stop();
+    stop.dispose();
     await connection.close();
+  }
+  if (stop.received !== undefined || plan === undefined) {
+    io.err(STOPPED_WHILE_READING);
+    return { kind: "interrupted", signal: stop.received ?? "SIGINT" };
   }
 
   if (format === "json") for (const piece of renderPlanJsonChunks(plan)) io.write(piece);

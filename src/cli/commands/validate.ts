@@ -1,5 +1,6 @@
 import { FAILED, type Outcome, SUCCESS } from "../../errors.js";
 import { formatProblem, loadManifest } from "../../manifest/load.js";
+import { classifySource, notAManifestError } from "../classify-source.js";
 import type { CliIO } from "../io.js";
 
 /**
@@ -7,6 +8,8 @@ import type { CliIO } from "../io.js";
  * `valid: N inputs (M manifest files)`, or every problem on stderr and fails.
  */
 export async function runValidate(manifestPath: string, io: CliIO): Promise<Outcome> {
+  const notAManifest = notAManifestError(await classifySource(manifestPath, io.cwd), "validate");
+  if (notAManifest !== undefined) throw notAManifest;
   const result = await loadManifest(manifestPath, { cwd: io.cwd });
   if (result.ok) {
     const { inputs, files, skipped } = result.manifest;

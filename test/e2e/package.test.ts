@@ -112,7 +112,7 @@ describe("installed into a team's repository, offline", () => {
   it("the library loads without better-sqlite3's native module", async () => {
     const r = await sh(
       project,
-      `node --input-type=module -e 'const m = await import("clarifai-dataset"); console.log(typeof m.computeLivePlan, typeof m.loadManifest)'`,
+      `node --input-type=module -e 'const m = await import("clarifai-dataset"); console.log(typeof m.planLiveApp, typeof m.loadManifest)'`,
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe("function function");

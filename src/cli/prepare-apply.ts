@@ -3,7 +3,12 @@ import { dirname, resolve } from "node:path";
 import type { ClientEvent } from "../api/client.js";
 import { findStaleReasons } from "../apply/stale.js";
 import { UserError } from "../errors.js";
-import { parsePlanJson, planLiveApp, refuseConflictingPlan } from "../plan/index.js";
+import {
+  liveImageHasher,
+  parsePlanJson,
+  planLiveApp,
+  refuseConflictingPlan,
+} from "../plan/index.js";
 import type { Plan } from "../plan/types.js";
 import { classifySource, describeFsError } from "./classify-source.js";
 import { type Connection, connect } from "./connect.js";
@@ -84,6 +89,7 @@ async function prepareLivePlan(
       prune: options.flags.prune === true,
       manifestDir: dirname(resolve(io.cwd, manifest.path)),
       signal: options.signal,
+      hashLiveImage: liveImageHasher(connection.api),
     });
     refuseConflicts(plan);
     return { plan, connection, owned, baseDir: baseDirOf(plan, io), saved: false };

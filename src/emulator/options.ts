@@ -46,7 +46,8 @@ export interface EmulatorOptions {
   maxImageBytes?: number;
   /**
    * `on`: inputs posted as base64 bytes come back with `image.url` and `image.hosted` pointing at
-   * the emulator's own `/_hosted/…`, which serves the bytes. Default `off` (to become `on`).
+   * the emulator's own `/_hosted/…`, which serves the bytes. Default `on`: the API's answer as far
+   * as public sources show (reference datasets §9a); `off` keeps the older shape.
    */
   hostedUrls?: HostedUrls;
   /** Where time comes from; default the system clock. Tests pass a `ManualClock`. */
@@ -104,7 +105,7 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   if (download !== "skip" && download !== "fetch") {
     throw new Error(`download must be "skip" or "fetch", got ${JSON.stringify(download)}`);
   }
-  const hostedUrls = options.hostedUrls ?? "off";
+  const hostedUrls = options.hostedUrls ?? "on";
   if (hostedUrls !== "on" && hostedUrls !== "off") {
     throw new Error(`hostedUrls must be "on" or "off", got ${JSON.stringify(hostedUrls)}`);
   }

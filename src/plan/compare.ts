@@ -62,14 +62,35 @@ export function liveSourceUrl(live: ApiInput): string | undefined {
 
 /**
  * Whether the live input holds the declared image. A file is the same image when the live marker
- * carries its sha256, whatever URL the API echoes for the uploaded bytes; a URL is the same image
- * only on an input created from that URL, never on a byte upload's hosted URL.
+ * carries its sha256, whatever URL the API echoes for the uploaded bytes, or, for a byte upload
+ * that carries no sha256 (one `dataset` did not write), when its bytes were fetched and hashed
+ * (`verifiedSha256`, see {@link needsImageHash}); a URL is the same image only on an input created
+ * from that URL, never on a byte upload's hosted URL.
  */
-export function sameImage(declared: DeclaredImage, live: ApiInput): boolean {
+export function sameImage(
+  declared: DeclaredImage,
+  live: ApiInput,
+  verifiedSha256?: string,
+): boolean {
   if (declared.kind === "file") {
-    return readOwnershipMarker(live.data?.metadata)?.sha256 === declared.sha256;
+    const recorded = readOwnershipMarker(live.data?.metadata)?.sha256;
+    if (recorded !== undefined) return recorded === declared.sha256;
+    return verifiedSha256 === declared.sha256 && isByteUpload(live);
   }
   return liveSourceUrl(live) === declared.url.trim();
+}
+
+/**
+ * Whether only the live image's bytes can tell if it is the declared file: a byte upload with no
+ * sha256 in its marker (uploaded by another tool, and now declared, e.g. by `dataset export
+ * --download`). The planner fetches and hashes those few instead of planning a replace.
+ */
+export function needsImageHash(declared: DeclaredImage, live: ApiInput): boolean {
+  return (
+    declared.kind === "file" &&
+    isByteUpload(live) &&
+    readOwnershipMarker(live.data?.metadata)?.sha256 === undefined
+  );
 }
 
 /** A live concept's value: a missing value is the API's default 1. */
@@ -115,11 +136,18 @@ export function sameUserMetadata(
   return jsonEqual(live ?? {}, declared, OWNERSHIP_KEY);
 }
 
-/** Every difference between a live input and a declared one. */
-export function compareInput(live: ApiInput, declared: DeclaredInput): InputDifferences {
+/**
+ * Every difference between a live input and a declared one (`verifiedSha256`: the hashed bytes of
+ * a byte upload without a recorded sha256, see {@link needsImageHash}).
+ */
+export function compareInput(
+  live: ApiInput,
+  declared: DeclaredInput,
+  verifiedSha256?: string,
+): InputDifferences {
   const metadata = live.data?.metadata;
   return {
-    image: !sameImage(declared.image, live),
+    image: !sameImage(declared.image, live, verifiedSha256),
     concepts: !sameConcepts(declared.concepts, live.data?.concepts),
     metadata: !sameUserMetadata(declared.metadata, metadata),
     marker: !jsonEqual(metadata?.[OWNERSHIP_KEY], declared.marker),

@@ -1,7 +1,7 @@
 import type { ApiInput } from "../api/types.js";
 import type { DesiredInput } from "../manifest/types.js";
 import { readOwnershipMarker } from "./canonical.js";
-import { compareInput, liveSourceUrl } from "./compare.js";
+import { compareInput, liveSourceUrl, needsImageHash } from "./compare.js";
 import { indexStateOf } from "./input-status.js";
 import { normaliseLiveInput, ownershipMarkerFor, toPlannedInput } from "./planned-input.js";
 import {
@@ -36,7 +36,16 @@ export interface DiffResult {
 
 /** A streaming diff: feed live inputs as pages arrive, then `finish()` once. */
 export interface Differ {
-  observe(live: ApiInput): void;
+  /**
+   * Takes the next live input. `verifiedSha256`: the sha256 of its bytes, when
+   * {@link Differ.wantsImageHash} asked for it.
+   */
+  observe(live: ApiInput, verifiedSha256?: string): void;
+  /**
+   * Whether deciding this live input needs the sha256 of its bytes: it is declared as a file and
+   * is a byte upload without a recorded sha256. Reading them is the caller's I/O.
+   */
+  wantsImageHash(live: ApiInput): boolean;
   finish(): DiffResult;
 }
 
@@ -127,15 +136,24 @@ export function createDiffer(options: DiffOptions): Differ {
     }
   }
 
-  function observeDeclared(index: number, desired: DesiredInput, input: ApiInput): void {
+  function observeDeclared(
+    index: number,
+    desired: DesiredInput,
+    input: ApiInput,
+    verifiedSha256: string | undefined,
+  ): void {
     const marker = readOwnershipMarker(input.data?.metadata);
     if (marker?.manifest === manifestName) live.owned++;
-    const differences = compareInput(input, {
-      image: desired.image,
-      concepts: desired.concepts,
-      metadata: desired.metadata,
-      marker: ownershipMarkerFor(desired, manifestName),
-    });
+    const differences = compareInput(
+      input,
+      {
+        image: desired.image,
+        concepts: desired.concepts,
+        metadata: desired.metadata,
+        marker: ownershipMarkerFor(desired, manifestName),
+      },
+      verifiedSha256,
+    );
     // Built only for a change: most inputs of a large app are unchanged.
     const base = () => ({
       id: desired.id,
@@ -195,7 +213,12 @@ export function createDiffer(options: DiffOptions): Differ {
   }
 
   return {
-    observe(input: ApiInput): void {
+    wantsImageHash(input: ApiInput): boolean {
+      const index = desiredIndex.get(input.id);
+      if (index === undefined || seen[index] !== 0) return false;
+      return needsImageHash((desired[index] as DesiredInput).image, input);
+    },
+    observe(input: ApiInput, verifiedSha256?: string): void {
       if (finished) throw new Error("observe() called after finish()");
       const index = desiredIndex.get(input.id);
       if (index === undefined) {
@@ -208,7 +231,7 @@ export function createDiffer(options: DiffOptions): Differ {
       if (seen[index] !== 0) return;
       live.total++;
       seen[index] = SEEN_KEPT;
-      observeDeclared(index, desired[index] as DesiredInput, input);
+      observeDeclared(index, desired[index] as DesiredInput, input, verifiedSha256);
     },
     finish(): DiffResult {
       if (finished) throw new Error("finish() called twice");

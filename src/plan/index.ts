@@ -42,6 +42,7 @@ export {
   type RequestEstimate,
 } from "./estimate.js";
 export { type IndexState, indexStateOf } from "./input-status.js";
+export { liveImageHasher } from "./live-image-hash.js";
 export { type LivePlan, type LivePlanRequest, planLiveApp } from "./live-plan.js";
 export { parsePlanJson } from "./parse-plan.js";
 export { ACTION_ORDER, buildPlan, compareChanges, type PlanHeader } from "./plan.js";

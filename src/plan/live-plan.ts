@@ -1,4 +1,5 @@
 import type { InputsApi } from "../api/client-types.js";
+import type { ApiInput } from "../api/types.js";
 import type { Manifest } from "../manifest/types.js";
 import { createDiffer } from "./diff.js";
 import { buildPlan } from "./plan.js";
@@ -18,6 +19,12 @@ export interface LivePlanRequest {
    */
   manifestDir?: string;
   signal?: AbortSignal;
+  /**
+   * The sha256 of a live input's image bytes, for the few byte uploads that carry no recorded
+   * sha256 but are declared as files (see `needsImageHash`); undefined when they cannot be read.
+   * Without it such inputs plan as a replace.
+   */
+  hashLiveImage?: (input: ApiInput, signal?: AbortSignal) => Promise<string | undefined>;
 }
 
 export interface LivePlan {
@@ -44,7 +51,13 @@ export async function planLiveApp(request: LivePlanRequest): Promise<LivePlan> {
   let pages = 0;
   for await (const page of request.api.streamInputs({ signal: request.signal })) {
     pages++;
-    for (const input of page) differ.observe(input);
+    for (const input of page) {
+      const hash =
+        request.hashLiveImage !== undefined && differ.wantsImageHash(input)
+          ? await request.hashLiveImage(input, request.signal)
+          : undefined;
+      differ.observe(input, hash);
+    }
   }
   const { changes, summary, live, conflicts } = differ.finish();
   const plan = buildPlan({

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * `dataset export` and `dataset status` through the built CLI against a `dataset emulator`
  * process, and against the embedded local app: the round trip export → plan → apply → plan says
@@ -119,8 +120,9 @@ describe("export round trip", () => {
     const body = (file: string) => readFileSync(join(cwd, file), "utf8").replace(/^#.*\n/, "");
     expect(body("again.yaml")).toBe(body("dataset.yaml"));
 
-    // --download: this branch's emulator hosts byte uploads at data.clarifai.com, which must
-    // never get the token; the input is left out with a warning, and the rest still round-trips.
+    // --download: the emulator answers byte uploads with a hosted URL it serves (as the API
+    // does); the image is saved named by its sha256 and declared as a file. The planner hashes
+    // that unmarked byte upload's bytes, so it is adopted, not re-uploaded.
     const downloaded = await cli(
       app,
       cwd,
@@ -133,12 +135,26 @@ describe("export round trip", () => {
       "dl/images",
     );
     expect(downloaded.code, downloaded.stderr).toBe(0);
-    expect(downloaded.stderr).toContain(
-      "warning: left out 1 input uploaded as bytes whose image could not be downloaded (swatch)",
-    );
-    expect(downloaded.stderr).toContain("refusing to send the token to https://data.clarifai.com");
-    const dlPlan = await cli(app, cwd, "plan", "dl/dataset.yaml");
-    expect(dlPlan.stdout).toContain("No changes. The app matches the manifest (3 inputs).");
+    expect(downloaded.stderr).not.toContain("warning");
+    expect(downloaded.stderr).not.toContain(PAT);
+    const sha = createHash("sha256").update(RED_PNG).digest("hex");
+    expect(readFileSync(join(cwd, "dl/images", `${sha}.png`))).toEqual(RED_PNG);
+    const dlManifest = parse(readFileSync(join(cwd, "dl/dataset.yaml"), "utf8"));
+    expect(dlManifest.inputs.find((i: { id: string }) => i.id === "swatch")).toEqual({
+      id: "swatch",
+      file: `images/${sha}.png`,
+    });
+    const dlPlan = await cli(app, cwd, "plan", "dl/dataset.yaml", "--format", "json");
+    expect(dlPlan.code, dlPlan.stderr).toBe(0);
+    const dl = JSON.parse(dlPlan.stdout);
+    expect(dl.summary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, adopt: 1 });
+    expect(dl.changes.map((c: { id: string; action: string }) => [c.action, c.id])).toEqual([
+      ["adopt", "swatch"],
+    ]);
+    const dlApplied = await cli(app, cwd, "apply", "dl/dataset.yaml", "--yes");
+    expect(dlApplied.code, dlApplied.stderr).toBe(0);
+    const dlAgain = await cli(app, cwd, "plan", "dl/dataset.yaml");
+    expect(dlAgain.stdout).toContain("No changes. The app matches the manifest (4 inputs).");
   });
 
   it("exports to JSONL beside a root manifest that references it", async () => {

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import type { RequestLogEntry } from "../../src/emulator/stats.js";
 import {
   clientFor,
   expectAppMatches,
@@ -12,6 +15,7 @@ import {
 } from "../helpers/app.js";
 import { BIN, cleanEnv, runCli } from "../helpers/cli.js";
 import { type HoldRule, startGateProxy } from "../helpers/gate-proxy.js";
+import { tinyPng } from "../helpers/images.js";
 
 /**
  * `dataset apply` (and `plan`) run as a user runs them (a child process), stopped by a signal
@@ -125,6 +129,37 @@ describe("interrupted apply", () => {
     } finally {
       await api.close();
     }
+  });
+
+  it("after SIGKILL while files are posted (the API echoes hosted URLs), a second apply converges, each file posted once", async () => {
+    const dir = join(work.dir, "kill-files");
+    await mkdir(join(dir, "images"), { recursive: true });
+    const inputs = [];
+    for (let i = 0; i < 129; i++) {
+      await writeFile(join(dir, "images", `${i}.png`), tinyPng(i));
+      inputs.push({ id: `file-${i}`, file: `images/${i}.png` });
+    }
+    const path = await writeManifest(join(dir, "dataset.yaml"), "killfiles", inputs);
+    const killed = await stopWhileHeld(
+      (base) => ["apply", path, "--yes", "--concurrency", "1", ...targetArgs(base, "killfiles")],
+      POSTS,
+      "SIGKILL",
+    );
+    expect(killed.signal).toBe("SIGKILL");
+    const again = await runCli(["apply", path, "--yes", ...targetArgs(em.url, "killfiles")]);
+    expect(again.code, again.stderr).toBe(0);
+    const planned = await runCli(["plan", path, ...targetArgs(em.url, "killfiles")]);
+    expect(planned.stdout).toContain("No changes. The app matches the manifest (129 inputs).");
+
+    const log = (await (await fetch(`${em.url}/_emulator/requests`)).json()) as RequestLogEntry[];
+    const ours = log.filter((e) => e.path.includes("/apps/killfiles/"));
+    const posted = ours
+      .filter((e) => e.endpoint === "PostInputs" && e.code === 10000)
+      .reduce((sum, e) => sum + (e.batch ?? 0), 0);
+    expect(posted).toBe(129);
+    expect(
+      ours.filter((e) => e.endpoint === "DeleteInputs" || e.endpoint === "DeleteInput"),
+    ).toEqual([]);
   });
 
   for (const [signal, code] of [

@@ -191,3 +191,51 @@ describe("renderers and byte uploads", () => {
     expect(text).toContain("image: uploaded file -> https://img.example.com/b.jpg");
   });
 });
+
+describe("a byte upload without a recorded sha256, declared as a file", () => {
+  const declared = fileInput("swatch", { sha256: SHA_A });
+  const unmarked = hostedUpload("swatch", null);
+
+  it("asks for the bytes' hash, and only for such inputs", async () => {
+    const asked: string[] = [];
+    const hashOf = async (input: ApiInput) => {
+      asked.push(input.id);
+      return SHA_A;
+    };
+    const plan = await planFrom({
+      manifest: { path: "dataset.yaml", name: NAME, sha256: "0".repeat(64) },
+      target: { api_base: "https://api.clarifai.com", user_id: "u", app_id: "a" },
+      prune: false,
+      desired: [declared, fileInput("marked", { sha256: SHA_B }), urlInput("web")],
+      live: [unmarked, hostedUpload("marked", { manifest: NAME, sha256: SHA_B })],
+      hashLiveImage: hashOf,
+    });
+    expect(asked).toEqual(["swatch"]);
+    expect(plan.changes.map((c) => [c.action, c.id])).toEqual([
+      ["create", "web"],
+      ["adopt", "swatch"],
+    ]);
+  });
+
+  it("is replaced when its bytes hash to something else, or cannot be read", async () => {
+    for (const hash of [SHA_B, undefined]) {
+      const plan = await planFrom({
+        manifest: { path: "dataset.yaml", name: NAME, sha256: "0".repeat(64) },
+        target: { api_base: "https://api.clarifai.com", user_id: "u", app_id: "a" },
+        prune: false,
+        desired: [declared],
+        live: [unmarked],
+        hashLiveImage: async () => hash,
+      });
+      expect(plan.changes.map((c) => [c.action, c.id])).toEqual([["replace", "swatch"]]);
+    }
+  });
+
+  it("never counts as the declared file without a verified hash", () => {
+    expect(sameImage({ kind: "file", sha256: SHA_A }, unmarked)).toBe(false);
+    expect(sameImage({ kind: "file", sha256: SHA_A }, unmarked, SHA_A)).toBe(true);
+    // A recorded sha256 is the answer; a hash cannot override it.
+    const marked = hostedUpload("swatch", { manifest: NAME, sha256: SHA_B });
+    expect(sameImage({ kind: "file", sha256: SHA_A }, marked, SHA_A)).toBe(false);
+  });
+});

@@ -101,7 +101,12 @@ export function liveInput(
  * as the CLI does against the API.
  */
 export async function planFrom(
-  options: PlanHeader & { desired: DesiredInput[]; live: ApiInput[]; manifestDir?: string },
+  options: PlanHeader & {
+    desired: DesiredInput[];
+    live: ApiInput[];
+    manifestDir?: string;
+    hashLiveImage?: (input: ApiInput) => Promise<string | undefined>;
+  },
 ): Promise<Plan> {
   const { plan } = await planLiveApp({
     manifest: { ...options.manifest, inputs: options.desired },
@@ -109,6 +114,7 @@ export async function planFrom(
     target: options.target,
     prune: options.prune,
     ...(options.manifestDir === undefined ? {} : { manifestDir: options.manifestDir }),
+    ...(options.hashLiveImage === undefined ? {} : { hashLiveImage: options.hashLiveImage }),
   });
   return plan;
 }

@@ -112,10 +112,10 @@ export function emulatorCommand(io: CliIO): Command {
     .addOption(
       new Option(
         "--hosted-urls <mode>",
-        "on: inputs uploaded as bytes come back with a hosted image.url the emulator serves",
+        "on: inputs uploaded as bytes come back with a hosted image.url the emulator serves (as the API does); off: the older shape",
       )
         .choices(["on", "off"])
-        .default("off"),
+        .default("on"),
     )
     .option("--fail-url <regex>", "inputs whose URL matches fail indexing")
     .option(

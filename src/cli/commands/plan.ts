@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { DIFFERS, FAILED, type Outcome, SUCCESS, UserError } from "../../errors.js";
 import {
+  liveImageHasher,
   planLiveApp,
   renderPlanJsonChunks,
   renderPlanMarkdown,
@@ -66,6 +67,7 @@ export async function runPlan(
       prune: options.prune === true,
       manifestDir: dirname(resolve(io.cwd, manifest.path)),
       signal: stop.signal,
+      hashLiveImage: liveImageHasher(connection.api),
     }));
   } catch (error) {
     if (stop.received === undefined) throw error;

@@ -23,6 +23,10 @@ export default defineConfig({
         test: {
           ...shared,
           name: "unit",
+          // Pure modules: one module graph shared by the files of a worker thread is safe and
+          // saves most of the run (the integration and e2e projects stay isolated in forks).
+          pool: "threads",
+          isolate: false,
           include: ["test/**/*.test.ts"],
           exclude: [...integration, ...e2e],
         },

@@ -2,6 +2,7 @@
 
 import { statusCodeName } from "../api/status-names.js";
 import type { InputCounts } from "../api/types.js";
+import { locationOf } from "../plan/plan-target.js";
 import type { PlanTarget } from "../plan/types.js";
 import type { InputState, ManifestStatus } from "./tally.js";
 
@@ -21,7 +22,10 @@ const COUNT_WORDS: { key: keyof InputCounts; words: string }[] = [
 ];
 
 function targetLabel(target: PlanTarget): string {
-  return `users/${target.user_id}/apps/${target.app_id} at ${target.api_base}`;
+  const location = locationOf(target);
+  const where =
+    location.kind === "local" ? `the embedded local app in ${location.dir}` : location.apiBase;
+  return `users/${target.user_id}/apps/${target.app_id} at ${where}`;
 }
 
 export function renderCountsText(target: PlanTarget, counts: InputCounts): string {

@@ -35,7 +35,7 @@ import { saveImage } from "./save-image.js";
 import { UrlDuplicates } from "./url-duplicates.js";
 
 /** Past this many inputs a YAML export is split into included part files. */
-export const INPUTS_PER_PART = 100_000;
+const INPUTS_PER_PART = 100_000;
 /** Byte uploads downloaded at once. */
 const DOWNLOAD_CONCURRENCY = 4;
 /** How many ids a result keeps per kind of left-out input, to name them in a warning. */
@@ -65,7 +65,7 @@ export interface ExportOptions {
 }
 
 /** Some left-out inputs: how many, and the first few ids. */
-export interface LeftOut {
+interface LeftOut {
   count: number;
   ids: string[];
 }
@@ -101,7 +101,7 @@ function note(list: LeftOut, id: string): void {
 }
 
 /** Paths the export writes, derived from the root manifest's path. */
-export function exportPaths(out: string) {
+function exportPaths(out: string) {
   const dir = dirname(out);
   const stem = basename(out).replace(/\.ya?ml$/i, "");
   return {

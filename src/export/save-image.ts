@@ -4,7 +4,7 @@ import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** The file extension for an image's magic bytes; `bin` when unknown. Pure. */
-export function imageExtension(bytes: Uint8Array): string {
+function imageExtension(bytes: Uint8Array): string {
   const at = (i: number) => bytes[i] ?? -1;
   if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return "jpg";
   if (at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47) return "png";

@@ -7,7 +7,7 @@ import { type ChangeAction, type Plan, SUMMARY_KEYS } from "./types.js";
 /** At most this many problems are listed; a file this broken is not worth a longer report. */
 const MAX_PROBLEMS = 10;
 
-export const PLAN_SCHEMA_FILE = "plan.schema.json";
+const PLAN_SCHEMA_FILE = "plan.schema.json";
 
 const HINT = "pass a file written by `dataset plan --out FILE`";
 

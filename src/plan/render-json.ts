@@ -103,5 +103,3 @@ function orderChange(change: Change): Record<string, unknown> {
     key === "before" || key === "after" ? orderInput(value) : sortKeysDeep(value),
   );
 }
-
-export { parsePlanJson } from "./parse-plan.js";

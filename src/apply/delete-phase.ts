@@ -1,7 +1,8 @@
 import { ApiError } from "../api/errors.js";
 import { StatusCode } from "../api/types.js";
+import { runBounded } from "../util/pool.js";
 import { growingDelay, listByIds, pollUntil, type Sleep } from "./poll.js";
-import { chunk, runBounded } from "./queue.js";
+import { chunk } from "./queue.js";
 import { errorText, type RunState } from "./run-state.js";
 
 /** Ids per DeleteInputs and per ListInputs request (the API's limit for both). */

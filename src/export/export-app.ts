@@ -13,8 +13,8 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { InputsApi } from "../api/client-types.js";
 import type { ApiInput } from "../api/types.js";
-import { runBounded } from "../apply/queue.js";
 import { relativePosixPath } from "../plan/planned-input.js";
+import { runBounded } from "../util/pool.js";
 import {
   type ExportedInput,
   exportLiveInput,

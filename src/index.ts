@@ -3,14 +3,19 @@
  * pieces the CLI is made of.
  */
 
-export { type ApiClient, type ClientOptions, createClient } from "./api/client.js";
-export type { InputsApi } from "./api/client-types.js";
+export {
+  type ApiClient,
+  type ClientOptions,
+  type ClientStats,
+  createClient,
+} from "./api/client.js";
+export type { CallOptions, InputsApi } from "./api/client-types.js";
 export { ApiError, NetworkError } from "./api/errors.js";
 export * from "./api/types.js";
 export { type ApplyOptions, applyPlan } from "./apply/executor.js";
 export { checkMassDelete } from "./apply/guard.js";
 export { findStaleReasons } from "./apply/stale.js";
-export type { ApplyEvent, ApplyFailure, ApplyReport } from "./apply/types.js";
+export type { ApplyEvent, ApplyFailure, ApplyReport, ApplyStop } from "./apply/types.js";
 export { waitForIndexing } from "./apply/wait.js";
 export {
   type EmulatorHandle,

@@ -220,11 +220,3 @@ function describeKind(init: NetworkErrorInit): string {
 function formatSeconds(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
-
-/** Either error the client throws for a failed call. */
-export type ClientError = ApiError | NetworkError;
-
-/** Whether a failure is worth another attempt (the client only ever retries safe calls). */
-export function isRetryable(error: unknown): boolean {
-  return (error instanceof ApiError || error instanceof NetworkError) && error.retryable;
-}

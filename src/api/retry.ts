@@ -104,7 +104,7 @@ export interface RetryDecision {
 }
 
 /** How the client's own errors are retried; anything else (an abort, a bug) is not. */
-export function classifyFailure(error: unknown, options: RetryOptions): RetryDecision {
+function classifyFailure(error: unknown, options: RetryOptions): RetryDecision {
   if (error instanceof ApiError) {
     const code =
       error.statusCode === undefined

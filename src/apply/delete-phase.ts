@@ -1,11 +1,12 @@
 import { ApiError } from "../api/errors.js";
 import { StatusCode } from "../api/types.js";
+import { runBounded } from "../util/pool.js";
 import { growingDelay, listByIds, pollUntil, type Sleep } from "./poll.js";
-import { chunk, runBounded } from "./queue.js";
+import { chunk } from "./queue.js";
 import { errorText, type RunState } from "./run-state.js";
 
 /** Ids per DeleteInputs and per ListInputs request (the API's limit for both). */
-export const DELETE_BATCH_SIZE = 128;
+const DELETE_BATCH_SIZE = 128;
 
 /** DeleteInputs in batches; returns the ids whose delete the API accepted (or already gone). */
 export async function deleteInputs(run: RunState, ids: string[]): Promise<Set<string>> {

@@ -6,7 +6,7 @@ import { sha256Hex } from "./file-hash.js";
 /** Reads a file's bytes; injected so tests and benchmarks can serve files from memory. */
 export type ReadFile = (absPath: string) => Promise<Uint8Array>;
 
-export class FileChangedError extends Error {
+class FileChangedError extends Error {
   constructor(
     readonly path: string,
     readonly expected: string,

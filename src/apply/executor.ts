@@ -10,10 +10,6 @@ import type { ApplyEvent, ApplyReport, NotDone } from "./types.js";
 import { updateInputs } from "./update-phase.js";
 import { waitForIndexing } from "./wait.js";
 
-export { BATCH_SIZE, MAX_BATCH_BASE64_BYTES } from "./create-phase.js";
-export { abortableSleep, type Sleep } from "./poll.js";
-export { MAX_CONSECUTIVE_REQUEST_FAILURES } from "./run-state.js";
-
 export interface ApplyOptions {
   plan: Plan;
   api: InputsApi;

@@ -1,8 +1,8 @@
 import type { Plan } from "../plan/types.js";
 
 /** Contract §5: refuse when deletes (replaces included) exceed both of these. */
-export const MASS_DELETE_MIN = 50;
-export const MASS_DELETE_SHARE = 0.25;
+const MASS_DELETE_MIN = 50;
+const MASS_DELETE_SHARE = 0.25;
 
 /** Why the mass-delete guard refused a plan, with the thresholds it applied. */
 export interface MassDeleteRefusal {

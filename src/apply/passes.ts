@@ -1,7 +1,7 @@
 import type { ApiInput } from "../api/types.js";
 import type { PlannedInput } from "../plan/types.js";
+import { runBounded } from "../util/pool.js";
 import type { Sleep } from "./poll.js";
-import { runBounded } from "./queue.js";
 import type { RunState } from "./run-state.js";
 
 /**

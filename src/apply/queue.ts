@@ -1,5 +1,4 @@
-/** Batching helpers of apply; the pool itself lives in src/util/pool.ts. */
-export { runBounded } from "../util/pool.js";
+/** Batching helpers of apply (the concurrency pool is src/util/pool.ts). */
 
 /** Splits `items` into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {

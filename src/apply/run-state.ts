@@ -3,7 +3,7 @@ import { ApiError, NetworkError } from "../api/errors.js";
 import { type ApplyEvent, type ApplyPhase, type ApplyReport, emptyApplyReport } from "./types.js";
 
 /** Whole requests failing in a row, after the client's retries, before apply stops taking work. */
-export const MAX_CONSECUTIVE_REQUEST_FAILURES = 3;
+const MAX_CONSECUTIVE_REQUEST_FAILURES = 3;
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

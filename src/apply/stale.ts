@@ -2,9 +2,10 @@ import { resolve } from "node:path";
 import type { InputsApi } from "../api/client-types.js";
 import type { ApiInput } from "../api/types.js";
 import type { Plan } from "../plan/types.js";
+import { runBounded } from "../util/pool.js";
 import type { ReadFile } from "./encode.js";
 import { sha256Hex } from "./file-hash.js";
-import { chunk, runBounded } from "./queue.js";
+import { chunk } from "./queue.js";
 
 /**
  * An RFC 3339 timestamp reduced to a comparable key: the API writes 6 or 9 fractional digits for

@@ -1,7 +1,8 @@
 import type { InputsApi } from "../api/client-types.js";
 import type { InputCounts } from "../api/types.js";
+import { runBounded } from "../util/pool.js";
 import { growingDelay, listByIds, pollUntil, type Sleep } from "./poll.js";
-import { chunk, runBounded } from "./queue.js";
+import { chunk } from "./queue.js";
 import { describeStatus, indexState } from "./status-codes.js";
 
 export interface WaitOptions {

@@ -36,7 +36,7 @@ export async function classifySource(path: string, cwd: string): Promise<Source>
   return isSavedPlanHead(head) ? { kind: "saved-plan", path } : { kind: "manifest", path };
 }
 
-export function isSavedPlanHead(head: string): boolean {
+function isSavedPlanHead(head: string): boolean {
   return /^\s*\{/.test(head) && /"format_version"\s*:/.test(head);
 }
 

@@ -29,21 +29,24 @@ export async function connect(
   options: { onClientEvent?: (event: ClientEvent) => void } = {},
 ): Promise<Connection> {
   const onEvent = options.onClientEvent ?? clientNotices((line) => io.err(line));
-  if (target.kind === "remote") {
-    const client = createClient({
-      apiBase: target.apiBase,
-      pat: target.pat,
+  const open = (apiBase: string, pat: string) =>
+    createClient({
+      apiBase,
+      pat,
       userId: target.userId,
       appId: target.appId,
       maxRps: target.maxRps,
       onEvent,
     });
-    return {
-      api: client,
-      target: planTargetOf(target),
-      maxRps: target.maxRps,
-      close: () => client.close(),
-    };
+  const connection = (api: InputsApi, close: () => Promise<void>): Connection => ({
+    api,
+    target: planTargetOf(target),
+    maxRps: target.maxRps,
+    close,
+  });
+  if (target.kind === "remote") {
+    const client = open(target.apiBase, target.pat);
+    return connection(client, () => client.close());
   }
 
   const dir = resolve(io.cwd, target.dir);
@@ -62,21 +65,9 @@ export async function connect(
       ? `Using the embedded local app in ${target.dir} (no CLARIFAI_PAT or --api-base given; set them to target a real Clarifai app).`
       : `Using the embedded local app in ${target.dir}.`,
   );
-  const client = createClient({
-    apiBase: emulator.url,
-    pat: "embedded-local-app-token",
-    userId: target.userId,
-    appId: target.appId,
-    maxRps: target.maxRps,
-    onEvent,
+  const client = open(emulator.url, "embedded-local-app-token");
+  return connection(client, async () => {
+    await client.close();
+    await emulator.close();
   });
-  return {
-    api: client,
-    target: planTargetOf(target),
-    maxRps: target.maxRps,
-    close: async () => {
-      await client.close();
-      await emulator.close();
-    },
-  };
 }

@@ -6,7 +6,7 @@
 export type StopSignal = "SIGINT" | "SIGTERM";
 
 /** How a confirmation prompt was answered. */
-export type ConfirmAnswer = "yes" | "no" | "cancelled";
+type ConfirmAnswer = "yes" | "no" | "cancelled";
 
 export interface CliIO {
   /** Write a result line (or text) to stdout. */

@@ -9,7 +9,7 @@ export interface ProgressClock {
   every(ms: number, tick: () => void): () => void;
 }
 
-export const systemClock: ProgressClock = {
+const systemClock: ProgressClock = {
   now: () => Date.now(),
   every: (ms, tick) => {
     const timer = setInterval(tick, ms);

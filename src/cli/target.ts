@@ -14,11 +14,11 @@ export interface TargetFlags {
   maxRps?: number;
 }
 
-export const DEFAULT_API_BASE = "https://api.clarifai.com";
+const DEFAULT_API_BASE = "https://api.clarifai.com";
 /** The embedded local app's folder, beside the root manifest. */
-export const DEFAULT_LOCAL_DIR = ".dataset/local";
+const DEFAULT_LOCAL_DIR = ".dataset/local";
 /** The API's documented default rate limit per app (requests per second). */
-export const DEFAULT_REMOTE_MAX_RPS = 15;
+const DEFAULT_REMOTE_MAX_RPS = 15;
 
 interface TargetApp {
   userId: string;

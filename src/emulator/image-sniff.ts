@@ -1,18 +1,16 @@
 /**
- * Recognising image bytes by their magic numbers (the formats the API accepts: JPEG, PNG, TIFF,
- * BMP, WEBP, GIF) and reading their dimensions where the header makes that cheap.
+ * Recognising image bytes (the formats the API accepts: JPEG, PNG, TIFF, BMP, WEBP, GIF; magic
+ * numbers from src/util/image-format.ts) and reading their dimensions where the header makes that
+ * cheap.
  */
+
+import { type ImageFormat, imageFormatOf } from "../util/image-format.js";
 
 /** What the bytes are; `null` from `sniffImage` means "not an image the API accepts". */
 export interface ImageFacts {
-  format: "JPEG" | "PNG" | "GIF" | "BMP" | "WEBP" | "TIFF";
+  format: ImageFormat;
   width?: number;
   height?: number;
-}
-
-function startsWith(buf: Buffer, bytes: number[], offset = 0): boolean {
-  if (buf.length < offset + bytes.length) return false;
-  return bytes.every((b, i) => buf[offset + i] === b);
 }
 
 function withSize(facts: ImageFacts, width: number, height: number): ImageFacts {
@@ -63,27 +61,30 @@ function webpSize(buf: Buffer): ImageFacts {
 
 /** The image format and size of `buf`, or `null` when it is not an accepted image. */
 export function sniffImage(buf: Buffer): ImageFacts | null {
-  if (startsWith(buf, [0xff, 0xd8, 0xff])) return jpegSize(buf);
-  if (startsWith(buf, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) {
-    const facts: ImageFacts = { format: "PNG" };
-    return buf.length >= 24 ? withSize(facts, buf.readUInt32BE(16), buf.readUInt32BE(20)) : facts;
+  const format = imageFormatOf(buf);
+  switch (format) {
+    case undefined:
+      return null;
+    case "JPEG":
+      return jpegSize(buf);
+    case "PNG":
+      return buf.length >= 24
+        ? withSize({ format }, buf.readUInt32BE(16), buf.readUInt32BE(20))
+        : { format };
+    case "GIF": {
+      // Only the two GIF versions there are: GIF87a and GIF89a.
+      if (!((buf[4] === 0x37 || buf[4] === 0x39) && buf[5] === 0x61)) return null;
+      return buf.length >= 10
+        ? withSize({ format }, buf.readUInt16LE(6), buf.readUInt16LE(8))
+        : { format };
+    }
+    case "BMP":
+      // Shorter than its header: not a bitmap.
+      if (buf.length < 26) return null;
+      return withSize({ format }, buf.readInt32LE(18), Math.abs(buf.readInt32LE(22)));
+    case "WEBP":
+      return webpSize(buf);
+    case "TIFF":
+      return { format };
   }
-  if (
-    startsWith(buf, [0x47, 0x49, 0x46, 0x38]) &&
-    (buf[4] === 0x37 || buf[4] === 0x39) &&
-    buf[5] === 0x61
-  ) {
-    const facts: ImageFacts = { format: "GIF" };
-    return buf.length >= 10 ? withSize(facts, buf.readUInt16LE(6), buf.readUInt16LE(8)) : facts;
-  }
-  if (startsWith(buf, [0x42, 0x4d]) && buf.length >= 26) {
-    return withSize({ format: "BMP" }, buf.readInt32LE(18), Math.abs(buf.readInt32LE(22)));
-  }
-  if (startsWith(buf, [0x52, 0x49, 0x46, 0x46]) && startsWith(buf, [0x57, 0x45, 0x42, 0x50], 8)) {
-    return webpSize(buf);
-  }
-  if (startsWith(buf, [0x49, 0x49, 0x2a, 0x00]) || startsWith(buf, [0x4d, 0x4d, 0x00, 0x2a])) {
-    return { format: "TIFF" };
-  }
-  return null;
 }

@@ -12,11 +12,10 @@ import { EmulatorRequestHandler } from "./server.js";
 import { type EmulatorStats, type RequestLogEntry, StatsCollector } from "./stats.js";
 import { type AppRef, EmulatorStore, type SeedOptions } from "./store.js";
 
-export { type EmulatorClock, ManualClock } from "./clock.js";
-export type { EmulatorOptions, HostedUrls } from "./options.js";
-export { parseAppRef } from "./options.js";
-export type { EmulatorStats, EndpointName, EndpointStats, RequestLogEntry } from "./stats.js";
-export { type AppRef, EmulatorStore, type SeedOptions, type StoreTotals } from "./store.js";
+export { ManualClock } from "./clock.js";
+export type { EmulatorOptions } from "./options.js";
+export type { EmulatorStats, RequestLogEntry } from "./stats.js";
+export { type AppRef, EmulatorStore, type SeedOptions } from "./store.js";
 
 /** A running emulator. */
 export interface EmulatorHandle {

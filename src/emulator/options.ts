@@ -6,7 +6,7 @@ import { type EmulatorClock, systemClock } from "./clock.js";
 import type { AppRef } from "./store.js";
 
 /** Whether inputs uploaded as bytes come back with a hosted URL (README "Hosted images"). */
-export type HostedUrls = "on" | "off";
+type HostedUrls = "on" | "off";
 
 /** How to start the emulator. Every field is optional; see the defaults in `resolveOptions`. */
 export interface EmulatorOptions {

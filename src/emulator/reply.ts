@@ -70,7 +70,7 @@ export function reply(
 }
 
 /** Settings the handlers need. */
-export interface HandlerConfig {
+interface HandlerConfig {
   indexDelayMs: number;
   deleteDelayMs: number;
   /** An uploaded image must be smaller than this. */

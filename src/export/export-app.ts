@@ -13,8 +13,8 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { InputsApi } from "../api/client-types.js";
 import type { ApiInput } from "../api/types.js";
-import { runBounded } from "../apply/queue.js";
 import { relativePosixPath } from "../plan/planned-input.js";
+import { runBounded } from "../util/pool.js";
 import {
   type ExportedInput,
   exportLiveInput,
@@ -35,7 +35,7 @@ import { saveImage } from "./save-image.js";
 import { UrlDuplicates } from "./url-duplicates.js";
 
 /** Past this many inputs a YAML export is split into included part files. */
-export const INPUTS_PER_PART = 100_000;
+const INPUTS_PER_PART = 100_000;
 /** Byte uploads downloaded at once. */
 const DOWNLOAD_CONCURRENCY = 4;
 /** How many ids a result keeps per kind of left-out input, to name them in a warning. */
@@ -65,7 +65,7 @@ export interface ExportOptions {
 }
 
 /** Some left-out inputs: how many, and the first few ids. */
-export interface LeftOut {
+interface LeftOut {
   count: number;
   ids: string[];
 }
@@ -101,7 +101,7 @@ function note(list: LeftOut, id: string): void {
 }
 
 /** Paths the export writes, derived from the root manifest's path. */
-export function exportPaths(out: string) {
+function exportPaths(out: string) {
   const dir = dirname(out);
   const stem = basename(out).replace(/\.ya?ml$/i, "");
   return {

@@ -4,9 +4,10 @@
  */
 import type { ApiImage, ApiInput, JsonObject } from "../api/types.js";
 import { readOwnershipMarker, userMetadata } from "../plan/canonical.js";
+import { hostedOriginalUrl } from "../plan/compare.js";
 
 /** A concept as a manifest writes it: the shorthand id for value 1, `{id, value: 0}` otherwise. */
-export type ExportedConcept = string | { id: string; value: 0 };
+type ExportedConcept = string | { id: string; value: 0 };
 
 /** One input as the exported manifest declares it (field order is the order written). */
 export interface ExportedInput {
@@ -36,16 +37,6 @@ export type SkipReason = "invalid-id" | "no-image" | "unsupported-url";
 
 /** The manifest's id rule (contract §1): 1–48 letters, digits, `_`, `-`. */
 const VALID_ID = /^[A-Za-z0-9_-]{1,48}$/;
-
-/** The hosted copy's URL of the original size: `prefix/orig/suffix` (reference: datasets §9(a)). */
-export function hostedOriginalUrl(image: ApiImage): string | undefined {
-  const prefix = image.hosted?.prefix?.replace(/\/+$/, "");
-  const suffix = image.hosted?.suffix?.replace(/^\/+/, "");
-  if (prefix === undefined || prefix === "" || suffix === undefined || suffix === "") {
-    return undefined;
-  }
-  return `${prefix}/orig/${suffix}`;
-}
 
 /**
  * Whether an image was uploaded as bytes: it has no URL, or its URL is the API's hosted copy (the

@@ -39,7 +39,7 @@ export class UrlDuplicates {
 }
 
 /** Two 32-bit FNV-1a variants over UTF-16 code units, folded into one 53-bit integer. */
-export function urlHash(url: string): number {
+function urlHash(url: string): number {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ url.length;
   for (let i = 0; i < url.length; i++) {

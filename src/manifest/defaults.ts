@@ -38,7 +38,7 @@ export function mergeConcepts(
   return merged;
 }
 
-export function cloneJson(value: JsonValue): JsonValue {
+function cloneJson(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(cloneJson);
   if (isJsonObject(value)) {
     const copy: JsonObject = {};

@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import type { ImageFormat } from "../util/image-format.js";
 import { isRecord } from "../util/is-record.js";
 
-export const HASH_CACHE_FILE = "file-hashes.json";
+const HASH_CACHE_FILE = "file-hashes.json";
 const CACHE_VERSION = 1;
 const RACY_WINDOW_MS = 2_000;
 const FORMATS: readonly string[] = ["PNG", "JPEG", "GIF", "WEBP", "TIFF", "BMP"];

@@ -10,10 +10,10 @@ import { errorCode } from "../util/error-code.js";
 import { isRecord } from "../util/is-record.js";
 import type { DocPath } from "./doc-path.js";
 
-export type IncludeMatch = { ok: true; files: string[] } | { ok: false; message: string };
+type IncludeMatch = { ok: true; files: string[] } | { ok: false; message: string };
 
 /** The files one `include:` entry names, as absolute paths in a deterministic order. */
-export async function expandInclude(
+async function expandInclude(
   entry: string,
   options: { fromDir: string; show: (absPath: string) => string },
 ): Promise<IncludeMatch> {

@@ -32,7 +32,6 @@ import { readSourceFile, rereadSourceText } from "./source-file.js";
 import { readSources } from "./sources/read-sources.js";
 import type { Manifest, ManifestProblem } from "./types.js";
 
-export type { LoadLimits } from "./load-context.js";
 export { formatProblem } from "./problems.js";
 
 export interface LoadOptions extends Partial<LoadLimits> {
@@ -47,7 +46,7 @@ export interface LoadOptions extends Partial<LoadLimits> {
   cacheDir?: string | false;
 }
 
-export const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = {
+const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = {
   maxManifestBytes: 64_000_000,
   maxAliasCount: 10_000,
   maxAliasExpansion: 1_000_000,

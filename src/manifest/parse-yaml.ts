@@ -12,8 +12,6 @@ import type { DocPath } from "./doc-path.js";
 import type { IndexNode, Position } from "./yaml-index.js";
 import { LineIndex, locateOffset, NO_OFFSET, scanEvents, wantPaths } from "./yaml-index.js";
 
-export type { Position } from "./yaml-index.js";
-
 /** Guards against documents whose aliases expand abusively ("billion laughs"). */
 export interface YamlLimits {
   /** Most alias nodes (`*name`) one document may hold. */

@@ -19,7 +19,7 @@ import { OWNERSHIP_KEY } from "./types.js";
 export type RulePlace = { file: number; path: DocPath } | { fixed: FixedPlace };
 
 /** A place whose position is known: `file:line` (line 0: the file itself) and the path shown. */
-export interface FixedPlace {
+interface FixedPlace {
   file: string;
   line: number;
   column: number;
@@ -37,7 +37,7 @@ export interface RuleSegment {
 }
 
 /** The inputs of a manifest file's `inputs:` list. */
-export function manifestSegment(
+function manifestSegment(
   file: number,
   writtenNumber?: (path: DocPath) => string | undefined,
 ): RuleSegment {

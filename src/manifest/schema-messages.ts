@@ -197,7 +197,7 @@ function typeName(type: string): string {
 const EMPTY = "an empty value";
 
 /** A value as a short phrase: `"abc"`, `5`, `a list`, `an empty value`. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null || value === undefined) return EMPTY;
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";

@@ -11,8 +11,8 @@ import { isRecord } from "../util/is-record.js";
 import type { DocumentRole, SchemaIssue } from "./schema-messages.js";
 import { describeSchemaErrors } from "./schema-messages.js";
 
-export const DATASET_SCHEMA_FILE = "dataset.schema.json";
-export const INPUTS_SCHEMA_FILE = "inputs.schema.json";
+const DATASET_SCHEMA_FILE = "dataset.schema.json";
+const INPUTS_SCHEMA_FILE = "inputs.schema.json";
 
 interface CompiledSchemas {
   dataset: Record<string, unknown>;
@@ -27,7 +27,7 @@ interface CompiledSchemas {
 let compiled: CompiledSchemas | undefined;
 
 /** The directory holding the JSON schemas: `schema/` at the package root. */
-export function schemaDirectory(): string {
+function schemaDirectory(): string {
   // Walk up rather than hard-code a depth: this module runs from src/ (tests) and dist/src/.
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {

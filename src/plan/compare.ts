@@ -34,12 +34,15 @@ export interface InputDifferences {
 
 /**
  * The URL a byte upload is served from: `hosted.prefix + "/orig/" + hosted.suffix` (datasets
- * reference §9(a)); undefined without `hosted`.
+ * reference §9(a)); undefined without `hosted` or with an empty prefix or suffix.
  */
 export function hostedOriginalUrl(image: ApiImage | undefined): string | undefined {
-  const hosted = image?.hosted;
-  if (hosted?.prefix === undefined || hosted.suffix === undefined) return undefined;
-  return `${hosted.prefix.replace(/\/+$/, "")}/orig/${hosted.suffix.replace(/^\/+/, "")}`;
+  const prefix = image?.hosted?.prefix?.replace(/\/+$/, "");
+  const suffix = image?.hosted?.suffix?.replace(/^\/+/, "");
+  if (prefix === undefined || prefix === "" || suffix === undefined || suffix === "") {
+    return undefined;
+  }
+  return `${prefix}/orig/${suffix}`;
 }
 
 /**
@@ -94,7 +97,7 @@ export function needsImageHash(declared: DeclaredImage, live: ApiInput): boolean
 }
 
 /** A live concept's value: a missing value is the API's default 1. */
-export function liveConceptValue(concept: { value?: number }): number {
+function liveConceptValue(concept: { value?: number }): number {
   return Number(concept.value ?? 1);
 }
 

@@ -122,7 +122,7 @@ export function liveImageLabel(input: ApiInput): string {
   return sha === undefined ? "uploaded file" : `uploaded file (sha256 ${shortSha(sha)})`;
 }
 
-export function shortSha(sha256: string): string {
+function shortSha(sha256: string): string {
   return sha256.length > 12 ? `${sha256.slice(0, 12)}…` : sha256;
 }
 

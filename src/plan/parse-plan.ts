@@ -2,12 +2,13 @@ import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { UserError } from "../errors.js";
 import { packageSchema } from "../manifest/schema.js";
+import { isRecord } from "../util/is-record.js";
 import { type ChangeAction, type Plan, SUMMARY_KEYS } from "./types.js";
 
 /** At most this many problems are listed; a file this broken is not worth a longer report. */
 const MAX_PROBLEMS = 10;
 
-export const PLAN_SCHEMA_FILE = "plan.schema.json";
+const PLAN_SCHEMA_FILE = "plan.schema.json";
 
 const HINT = "pass a file written by `dataset plan --out FILE`";
 
@@ -52,10 +53,6 @@ function invalid(source: string, problems: string[]): UserError {
     `${source} is not a valid plan:\n  ${shown.join("\n  ")}${more}`,
     { hint: HINT },
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 interface PlanSchema {

@@ -1,3 +1,4 @@
+import { isRecord } from "../util/is-record.js";
 import { sortKeysDeep } from "./canonical.js";
 import { type Change, type Plan, SUMMARY_KEYS } from "./types.js";
 
@@ -45,10 +46,6 @@ const DATA_KEYS = ["image", "concepts", "metadata"];
 const IMAGE_KEYS = ["url", "allow_duplicate_url", "file"];
 
 type Orderer = (key: string, value: unknown) => unknown;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /** A copy with `keys` first in that order, then the remaining keys sorted. */
 function ordered(
@@ -103,5 +100,3 @@ function orderChange(change: Change): Record<string, unknown> {
     key === "before" || key === "after" ? orderInput(value) : sortKeysDeep(value),
   );
 }
-
-export { parsePlanJson } from "./parse-plan.js";

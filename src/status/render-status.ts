@@ -7,7 +7,7 @@ import type { PlanTarget } from "../plan/types.js";
 import type { InputState, ManifestStatus } from "./tally.js";
 
 /** How many ids a text listing shows per group before "… and N more". */
-export const TEXT_LIST_LIMIT = 20;
+const TEXT_LIST_LIMIT = 20;
 
 /** The app's counts from GetInputCount, each named in words. */
 const COUNT_WORDS: { key: keyof InputCounts; words: string }[] = [

@@ -18,7 +18,7 @@ export interface InputState {
 }
 
 /** Declared vs live counts of one concept (present, value 1). */
-export interface ConceptCount {
+interface ConceptCount {
   id: string;
   /** Declared inputs listing the concept as present. */
   declared: number;

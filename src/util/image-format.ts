@@ -24,17 +24,25 @@ const MAGIC: readonly { format: ImageFormat; bytes: readonly number[]; offset?: 
   { format: "BMP", bytes: [0x42, 0x4d] },
 ];
 
-/** The kind of a file from its first {@link FILE_KIND_HEAD_BYTES} bytes (fewer if it is shorter). */
-export function fileKindOf(head: Uint8Array): FileKind {
+/**
+ * The image format its magic number says `head` starts with, or undefined. The one table of magic
+ * numbers: the manifest's file check, the emulator's sniffing and export's file names all read it.
+ */
+export function imageFormatOf(head: Uint8Array): ImageFormat | undefined {
   const at = (bytes: readonly number[], offset = 0) =>
     head.length >= offset + bytes.length && bytes.every((b, i) => head[offset + i] === b);
   for (const { format, bytes, offset } of MAGIC) {
-    if (at(bytes, offset)) return { kind: "image", format };
+    if (at(bytes, offset)) return format;
   }
   // RIFF....WEBP
-  if (at([0x52, 0x49, 0x46, 0x46]) && at([0x57, 0x45, 0x42, 0x50], 8)) {
-    return { kind: "image", format: "WEBP" };
-  }
+  if (at([0x52, 0x49, 0x46, 0x46]) && at([0x57, 0x45, 0x42, 0x50], 8)) return "WEBP";
+  return undefined;
+}
+
+/** The kind of a file from its first {@link FILE_KIND_HEAD_BYTES} bytes (fewer if it is shorter). */
+export function fileKindOf(head: Uint8Array): FileKind {
+  const format = imageFormatOf(head);
+  if (format !== undefined) return { kind: "image", format };
   if (Buffer.from(head.subarray(0, LFS_POINTER.length)).toString("latin1") === LFS_POINTER) {
     return { kind: "lfs-pointer" };
   }

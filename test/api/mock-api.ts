@@ -1,11 +1,11 @@
 import { MockAgent } from "undici";
 import { type ClientEvent, type ClientOptions, createClient } from "../../src/api/client.js";
 
-export const ORIGIN = "https://api.example.com";
+const ORIGIN = "https://api.example.com";
 export const TOKEN = "pat-Zq9SECRETx7Kw3";
 
 /** What the mock API saw of one request. */
-export interface SeenRequest {
+interface SeenRequest {
   method: string;
   path: string;
   headers: Record<string, string>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chunk, chunkBySize, runBounded } from "../../src/apply/queue.js";
+import { chunk, chunkBySize } from "../../src/apply/queue.js";
+import { runBounded } from "../../src/util/pool.js";
 
 describe("runBounded", () => {
   it("never runs more than `concurrency` workers at once and keeps result order", async () => {

@@ -50,7 +50,7 @@ export function datasetRuns(workflow: Workflow): string[] {
 }
 
 /** Where a step's CLI comes from: the repository's build, or the package installed in `cwd`. */
-export type CliSource = "repo-build" | "installed";
+type CliSource = "repo-build" | "installed";
 
 export interface StepOptions {
   cwd: string;

@@ -5,7 +5,7 @@ import {
 } from "../../src/emulator/index.js";
 
 export const APP = "/v2/users/acme/apps/catalog";
-export const AUTH = { authorization: "Key test-token" };
+const AUTH = { authorization: "Key test-token" };
 
 export interface ApiResult {
   status: number;

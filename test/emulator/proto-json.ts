@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 let cached: protobuf.Root | undefined;
 
 /** The clarifai.api package, field names kept as in the protos (snake_case). */
-export function clarifaiProtos(): protobuf.Root {
+function clarifaiProtos(): protobuf.Root {
   if (cached) return cached;
   // The package exports only its JS; its main entry sits in src/, the protos in proto/.
   const grpcDir = dirname(dirname(require.resolve("clarifai-nodejs-grpc")));

@@ -120,7 +120,7 @@ export async function planFrom(
 }
 
 /** A stand-in for the API client's StreamInputs over a fixed listing, in pages of `perPage`. */
-export function appHolding(live: readonly ApiInput[], perPage = 1000) {
+function appHolding(live: readonly ApiInput[], perPage = 1000) {
   return {
     async *streamInputs() {
       for (let i = 0; i < live.length; i += perPage) yield live.slice(i, i + perPage);

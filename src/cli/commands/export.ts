@@ -36,7 +36,7 @@ function checkName(name: string, flag: string): string {
 }
 
 /** A manifest name made from an app id: lowercased, other characters as `-`. */
-export function nameFromAppId(appId: string): string {
+function nameFromAppId(appId: string): string {
   const name = appId
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, "-")
@@ -158,7 +158,7 @@ function ids(list: { count: number; ids: string[] }): string {
 }
 
 /** The notices of an export, one line each, for stderr. */
-export function exportWarnings(
+function exportWarnings(
   result: ExportResult,
   context: { name: string; filter: OwnershipFilter },
 ): string[] {

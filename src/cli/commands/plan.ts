@@ -17,7 +17,7 @@ import { countingReads, type ProgressClock, readingProgress } from "../reading-p
 import type { TargetFlags } from "../target.js";
 import { writeFileAtomic } from "../write-atomic.js";
 
-export type PlanFormat = "text" | "json" | "markdown";
+type PlanFormat = "text" | "json" | "markdown";
 
 export interface PlanCommandOptions extends TargetFlags {
   format?: string;
@@ -28,7 +28,7 @@ export interface PlanCommandOptions extends TargetFlags {
   compact?: boolean;
 }
 
-export function parseFormat(format: string | undefined): PlanFormat {
+function parseFormat(format: string | undefined): PlanFormat {
   const value = format ?? "text";
   if (value === "text" || value === "json" || value === "markdown") return value;
   throw new UserError("bad-flag", `unknown --format "${value}"`, {
@@ -36,7 +36,7 @@ export function parseFormat(format: string | undefined): PlanFormat {
   });
 }
 
-export function hasChanges(plan: Plan): boolean {
+function hasChanges(plan: Plan): boolean {
   return plan.changes.length > 0;
 }
 

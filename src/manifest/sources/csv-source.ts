@@ -17,7 +17,7 @@ import { schemaConceptIdPattern, validateInputValue } from "../schema.js";
 import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js";
 
 /** The concepts column's separator when `concept_separator` is not given. */
-export const DEFAULT_CONCEPT_SEPARATOR = ";";
+const DEFAULT_CONCEPT_SEPARATOR = ";";
 
 /** A record from csv-parse with `info` and `raw`. */
 interface ParsedRecord {

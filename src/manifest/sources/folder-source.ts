@@ -18,7 +18,7 @@ import { schemaConceptIdPattern } from "../schema.js";
 import type { SkippedFiles, SourceItem, SourceReader, SourceReport } from "./source-reader.js";
 
 /** Hex digits of the sha256 a folder input's id keeps. */
-export const FOLDER_ID_HEX_DIGITS = 40;
+const FOLDER_ID_HEX_DIGITS = 40;
 
 /** Extensions of the image formats the API accepts; other files are skipped (and counted). */
 const IMAGE_EXTENSIONS = new Set([

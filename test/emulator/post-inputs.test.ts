@@ -190,7 +190,9 @@ describe("PostInputs", () => {
       ],
     });
     expect(r.body.status.code).toBe(10000);
-    expect(r.body.inputs[0].data.image).toEqual({});
+    // Never the bytes back: a hosted copy (the default, as the API answers).
+    expect(r.body.inputs[0].data.image.base64).toBeUndefined();
+    expect(r.body.inputs[0].data.image.url).toMatch(/\/_hosted\/orig\//);
     const png = await emu.waitSettled("png-1");
     expect(png.body.input.status.code).toBe(30000);
     expect(png.body.input.data.image.image_info).toEqual({ width: 1, height: 1, format: "PNG" });

@@ -11,17 +11,19 @@
  * posts at 15/s plus one indexing delay: 10,000 / (79/15 + 0.5) s ≈ 1,730 inputs/s.
  *
  *     npm run build && node dist/bench/rate-limited-apply.js [create-10k] [replace-500] [replace-10k]
+ *         [--timeline [--verbose]]
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { EmulatorStats } from "../src/emulator/stats.js";
+import type { EmulatorStats, RequestLogEntry } from "../src/emulator/stats.js";
 import { startEmulatorProcess } from "./emulator-host.js";
 import { BENCH_SEED, benchTargetArgs, writeShardedManifest } from "./fixtures.js";
 import { type GeneratedInput, generateInputs } from "./gen-manifest.js";
 import { runChild } from "./measure.js";
 
 const CLI = join(import.meta.dirname, "..", "src", "cli", "bin.js");
+const TIMELINE = process.argv.includes("--timeline");
 const EMULATOR = { rateLimit: 15, latencyMs: 30, indexDelayMs: 500 };
 
 interface Row {
@@ -39,7 +41,7 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   const cases = [
     { id: "create-10k", n: 10_000, replace: false },
     { id: "replace-500", n: 500, replace: true },
@@ -69,8 +71,10 @@ async function measure(id: string, n: number, replace: boolean): Promise<Row> {
     const plan = await cli(["plan", manifest.root]);
     if (plan.exitCode !== 0) throw new Error(`${id}: plan failed: ${plan.stderr}`);
     const before = await emulator.stats();
+    const startedAt = Date.now();
     const apply = await cli(["apply", manifest.root, "--yes", "--allow-mass-delete"]);
     const after = await emulator.stats();
+    if (TIMELINE) await printTimeline(id, emulator.url, startedAt, startedAt + apply.wallMs);
     const expected = replace
       ? `0 created, 0 updated, ${n} replaced, 0 deleted; ${n} indexed, 0 failed.`
       : `${n} created, 0 updated, 0 replaced, 0 deleted; ${n} indexed, 0 failed.`;
@@ -107,6 +111,34 @@ async function measure(id: string, n: number, replace: boolean): Promise<Row> {
     await emulator.close();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * With `--timeline`: the apply's requests as the emulator logged them (at reply time, after its
+ * added latency), relative to the apply process's start, with the phases' boundaries — to see
+ * whether posts are spaced at 1/rate, where the limiter leaves slack and what the wait adds.
+ */
+async function printTimeline(id: string, url: string, from: number, to: number): Promise<void> {
+  const log = (await (await fetch(`${url}/_emulator/requests`)).json()) as RequestLogEntry[];
+  const mine = log.filter((e) => e.at >= from && e.at <= to);
+  let previous = from;
+  const lines = mine.map((e) => {
+    const line = `${String(e.at - from).padStart(6)} ms  +${String(e.at - previous).padStart(5)}  ${e.endpoint} ${e.httpStatus}/${e.code}${e.batch === undefined ? "" : ` ×${e.batch}`}`;
+    previous = e.at;
+    return line;
+  });
+  const posts = mine.filter((e) => e.endpoint === "PostInputs" || e.endpoint === "DeleteInputs");
+  const first = mine[0]?.at ?? from;
+  const firstPost = posts[0]?.at ?? from;
+  const lastPost = posts.at(-1)?.at ?? from;
+  const last = mine.at(-1)?.at ?? from;
+  console.error(
+    `${id} timeline: start → first request ${first - from} ms; first request → first write ` +
+      `${firstPost - first} ms; writes ${lastPost - firstPost} ms for ${posts.length} ` +
+      `(${((lastPost - firstPost) / Math.max(1, posts.length - 1)).toFixed(1)} ms apart); ` +
+      `last write → last request ${last - lastPost} ms; last request → exit ${to - last} ms`,
+  );
+  if (process.argv.includes("--verbose")) console.error(lines.join("\n"));
 }
 
 function requestsBetween(before: EmulatorStats, after: EmulatorStats): Record<string, number> {

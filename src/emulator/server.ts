@@ -127,7 +127,8 @@ export class EmulatorRequestHandler {
 
   constructor(private readonly deps: ServerDeps) {
     const { rateLimit, clock } = deps.options;
-    this.limiter = rateLimit > 0 ? new RollingWindowLimit(rateLimit, () => clock.nowMs()) : undefined;
+    this.limiter =
+      rateLimit > 0 ? new RollingWindowLimit(rateLimit, () => clock.nowMs()) : undefined;
     this.faults = new FaultInjector(deps.options.faultRate, deps.options.seed);
   }
 

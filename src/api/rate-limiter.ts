@@ -13,9 +13,11 @@ export interface RateLimiterOptions {
   /** After lowering the rate, ignore further 429s for this long: they were already in flight. */
   throttleCooldownMs?: number;
   /**
-   * Slack added to the rolling second, in ms (default 25): a strict server counts requests by when
-   * they reach it, so timer wake-ups a millisecond early or a little network jitter must not let
-   * `rate + 1` requests land within one of its seconds.
+   * Slack added to the rolling second, in ms (default 50): a strict server counts requests by when
+   * they reach it, so timer wake-ups, a busy event loop between our start and the bytes on the
+   * wire, or network jitter must not let `rate + 1` requests land within one of its seconds. (25
+   * was measured too little on a loaded machine: the first request after planning reached the
+   * emulator up to ~70 ms after its start; docs/benchmarks.md.)
    */
   windowSlackMs?: number;
   /**
@@ -50,8 +52,11 @@ export class RateLimiter {
   readonly #cooldownMs: number;
   #slackMs: number;
   readonly #maxSlackMs: number;
-  /** The reserved start times of the last requests (at most the current rate's count). */
-  #starts: number[] = [];
+  /**
+   * Start times of the last requests (at most the current rate's count): reserved, then moved to
+   * when the caller actually woke, if later — a late wake-up must not shrink the next window.
+   */
+  #starts: { at: number }[] = [];
   readonly #now: () => number;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #onThrottle: ((rps: number) => void) | undefined;
@@ -74,7 +79,7 @@ export class RateLimiter {
     this.#minRps = Math.max(Number.MIN_VALUE, options.minRps ?? 1);
     this.#recoverAfter = Math.max(1, options.recoverAfter ?? 10);
     this.#cooldownMs = options.throttleCooldownMs ?? 1000;
-    this.#slackMs = Math.max(0, options.windowSlackMs ?? 25);
+    this.#slackMs = Math.max(0, options.windowSlackMs ?? 50);
     this.#maxSlackMs = Math.max(this.#slackMs, options.maxWindowSlackMs ?? 200);
     this.#now = options.now ?? (() => performance.now());
     this.#sleep =
@@ -99,13 +104,17 @@ export class RateLimiter {
     const interval = 1000 / this.#rate;
     const perWindow = Math.max(1, Math.floor(this.#rate));
     // The request `perWindow` starts back must be a whole window (and its slack) before this one.
-    const windowStart = this.#starts.at(-perWindow);
+    const windowStart = this.#starts.at(-perWindow)?.at;
     const windowAt = windowStart === undefined ? now : windowStart + 1000 + this.#slackMs;
     const at = Math.max(now, this.#tat - (this.#burst - 1) * interval, windowAt);
     this.#tat = Math.max(this.#tat, now, windowAt) + interval;
-    this.#starts.push(at);
+    const start = { at };
+    this.#starts.push(start);
     if (this.#starts.length > perWindow) this.#starts.splice(0, this.#starts.length - perWindow);
-    if (at > now) await this.#sleep(at - now, signal);
+    if (at > now) {
+      await this.#sleep(at - now, signal);
+      start.at = Math.max(at, this.#now());
+    }
   }
 
   /** Report an answer that was not throttled. */

@@ -155,8 +155,16 @@ export class EmulatorRequestHandler {
       this.serveHosted(req, res, method, url.pathname);
       return;
     }
-    if (this.deps.options.latencyMs > 0) await sleep(this.deps.options.latencyMs);
-    const outcome = await this.answer(req, method, url);
+    // Every reply is delayed by `--latency-ms`, once: on an admitted request before it is read and
+    // handled, after the rate limit has counted it on arrival (as a gateway counts requests).
+    let delayed = this.deps.options.latencyMs <= 0;
+    const latency = async () => {
+      if (delayed) return;
+      delayed = true;
+      await sleep(this.deps.options.latencyMs);
+    };
+    const outcome = await this.answer(req, method, url, latency);
+    await latency();
     const { reply: r } = outcome;
     this.deps.stats.record(
       {
@@ -176,7 +184,12 @@ export class EmulatorRequestHandler {
     send(res, r);
   }
 
-  private async answer(req: IncomingMessage, method: string, url: URL): Promise<Outcome> {
+  private async answer(
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    latency: () => Promise<void>,
+  ): Promise<Outcome> {
     const reqId = newReqId();
     const route: Route = matchRoute(method, url.pathname);
     if (route.kind === "not-found") {
@@ -219,6 +232,7 @@ export class EmulatorRequestHandler {
       const details = `exceeded limit of ${this.deps.options.rateLimit} requests per second`;
       return { ...fail(Code.CONN_THROTTLED, details), throttled: true };
     }
+    await latency();
     const fault = this.faults.next();
     if (fault && !fault.afterHandler) return { ...fail(fault.code, fault.details), fault: true };
 

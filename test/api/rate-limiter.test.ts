@@ -174,8 +174,8 @@ describe("RateLimiter", () => {
     });
     const starts = await startsOf(limiter, clock, 300);
     expect(busiestSecond(starts)).toBe(15);
-    // And the cap is still used: 300 requests take about 20 s, not much more.
-    expect(Math.max(...starts)).toBeLessThan(20_600);
+    // And the cap is still used: 300 requests take 20 windows of 1,050 ms (the default slack).
+    expect(Math.max(...starts)).toBeLessThan(21_100);
   });
 
   it("holds the rolling second after a burst, and at a lowered rate after a 429", async () => {
@@ -227,5 +227,25 @@ describe("RateLimiter", () => {
     limiter.onThrottled(); // no more room: the rate is halved
     expect(limiter.rps).toBe(7.5);
     expect(throttles).toEqual([7.5]);
+  });
+  it("counts the rolling second from when a late waiter actually started", async () => {
+    const clock = { now: 0 };
+    const limiter = new RateLimiter({
+      maxRps: 2,
+      windowSlackMs: 25,
+      now: () => clock.now,
+      // Every wait ends 40 ms late (a busy event loop).
+      sleep: async (ms) => {
+        clock.now += ms + 40;
+      },
+    });
+    const starts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await limiter.acquire();
+      starts.push(clock.now);
+    }
+    // 0; 500 reserved, woke at 540; 1025 after the 1st, woke at 1065; then a full second and its
+    // slack after the 2nd's real start (540 + 1025), woke at 1605 — not 1525 + 40.
+    expect(starts).toEqual([0, 540, 1065, 1605]);
   });
 });

@@ -127,7 +127,15 @@ function problemsOf(rows: { problems: string[] }[]): string[] {
   return rows.flatMap((row) => row.problems);
 }
 
-export function renderReport(results: BenchResults, analysis?: string): string {
+/**
+ * `analysis`: the hand-written notes appended at the end (bench/analysis.md); `rateLimited`: the
+ * hand-maintained section of bench/rate-limited-apply.ts's runs, placed before Validate.
+ */
+export function renderReport(
+  results: BenchResults,
+  analysis?: string,
+  rateLimited?: string,
+): string {
   const m = results.machine;
   const out: string[] = [];
   out.push(
@@ -342,6 +350,8 @@ export function renderReport(results: BenchResults, analysis?: string): string {
       "",
     );
   }
+
+  if (rateLimited !== undefined && rateLimited.trim() !== "") out.push(rateLimited.trim(), "");
 
   if (results.validate.length > 0) {
     out.push(

@@ -72,8 +72,18 @@ async function snapshotBuild(repo: string, scratch: string): Promise<string> {
 
 /** The hand-written notes on the latest full run, appended to its report. */
 async function readAnalysis(repo: string): Promise<string | undefined> {
-  const path = join(repo, "bench", "analysis.md");
+  return readNotes(repo, "analysis.md");
+}
+
+/** bench/`name` if it exists: hand-maintained sections of the report. */
+async function readNotes(repo: string, name: string): Promise<string | undefined> {
+  const path = join(repo, "bench", name);
   return existsSync(path) ? readFile(path, "utf8") : undefined;
+}
+
+/** The rate-limited apply section (bench/rate-limited-apply.ts is run by hand, not by the suite). */
+function readRateLimited(repo: string): Promise<string | undefined> {
+  return readNotes(repo, "rate-limited-apply.md");
 }
 
 /** Writes the report of a full run, and its results as JSON for `--render`. */
@@ -88,7 +98,7 @@ async function main(): Promise<number> {
   const repo = join(distBench, "..", "..");
   if (flags.render !== undefined) {
     const results = JSON.parse(await readFile(flags.render, "utf8")) as BenchResults;
-    const report = renderReport(results, await readAnalysis(repo));
+    const report = renderReport(results, await readAnalysis(repo), await readRateLimited(repo));
     process.stdout.write(report);
     if (results.mode === "full") await saveFullRun(repo, results, report);
     return 0;
@@ -139,7 +149,9 @@ async function main(): Promise<number> {
       validate,
     };
     const full = ctx.config.mode === "full" && flags.only === undefined;
-    const report = renderReport(results, full ? await readAnalysis(repo) : undefined);
+    const report = full
+      ? renderReport(results, await readAnalysis(repo), await readRateLimited(repo))
+      : renderReport(results);
     process.stdout.write(report);
     if (full) {
       await saveFullRun(repo, results, report);

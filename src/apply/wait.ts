@@ -58,13 +58,16 @@ function totalOf(counts: InputCounts): number {
  *   the first batch where nothing settled (later batches were written later).
  *
  * Rounds are paced by how fast inputs settle: the next poll is due when the unsettled ones should
- * be done at the rate seen, between 250 ms and 5 s.
+ * be done at the rate seen (once settling was already under way at the round before), between
+ * 250 ms and 5 s; until then the pause grows by half from 250 ms.
  */
 export async function waitForIndexing(options: WaitOptions): Promise<WaitResult> {
   const { api, signal } = options;
   const indexed = [...(options.alreadyDone ?? [])];
   const failed: WaitResult["failed"] = [];
   const written = options.ids.length + indexed.length;
+  /** Ours that were still unsettled when the wait began. */
+  const waitingFor = options.ids.length;
   let pending = options.ids;
   let rounds = 0;
   const missing = new Map<string, number>();
@@ -92,9 +95,13 @@ export async function waitForIndexing(options: WaitOptions): Promise<WaitResult>
       pending = [];
       return "settled";
     }
-    // Pace: when should the unsettled ones be done, at the rate they are settling?
+    // Pace: when should the unsettled ones be done, at the rate they are settling? Only once the
+    // previous round already saw some of ours settled: a rate measured across the moment settling
+    // began understates it (measured: 116 settled in 287 ms while they settle at 15 × 128/s, so the
+    // next poll came 950 ms later instead of ~400), and the rounds grow from 250 ms meanwhile.
     const now = options.now();
-    if (last !== undefined && last.unsettled > unsettled && now > last.at) {
+    const settlingBefore = last !== undefined && last.unsettled < unsettledOf(before) + waitingFor;
+    if (last !== undefined && settlingBefore && last.unsettled > unsettled && now > last.at) {
       const perMs = (last.unsettled - unsettled) / (now - last.at);
       paceMs = Math.min(5000, Math.max(250, unsettled / perMs));
     } else {

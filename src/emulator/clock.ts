@@ -6,7 +6,7 @@
 
 /**
  * Where the emulator reads the time and sets its timers. Everything time-driven in the emulator
- * (indexing, delayed deletion, the rate limit's token bucket, the request log) goes through one of
+ * (indexing, delayed deletion, the rate limit's rolling second, the request log) goes through one of
  * these, so that a test can drive time explicitly (`ManualClock`) instead of waiting for it.
  */
 export interface EmulatorClock {

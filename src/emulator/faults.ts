@@ -1,5 +1,5 @@
 /**
- * Fault injection: a token bucket for `--rate-limit` (HTTP 429 / CONN_THROTTLED) and seeded
+ * Fault injection: a rolling-second limit for `--rate-limit` (HTTP 429 / CONN_THROTTLED) and seeded
  * random server errors. Given the same seed and the same order of requests, the same requests fail.
  */
 import { Code } from "./status-codes.js";
@@ -17,33 +17,40 @@ function seededRandom(seed: number): () => number {
 }
 
 /**
- * The server side of `--rate-limit`: allows `rps` requests per second on average, with bursts of
- * up to one second's worth. (Not the client's pacing limiter, `src/api/rate-limiter.ts`.)
+ * The server side of `--rate-limit` as a strict server enforces it: never more than `rps` requests
+ * admitted in any rolling second (the window `(now − 1 s, now]`); the excess is refused until the
+ * oldest admitted request leaves the window. No burst beyond the limit, and no hint of when to come
+ * back (a strict server sends no Retry-After). A rate below 1 or with a fraction admits
+ * `max(1, floor(rps))` requests per `1000 × that / rps` ms. (Not the client's pacing limiter,
+ * `src/api/rate-limiter.ts`.)
  */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-  private readonly capacity: number;
+export class RollingWindowLimit {
+  /** Admission times of the last `perWindow` admitted requests, oldest at `next`. */
+  private readonly admitted: number[] = [];
+  private next = 0;
+  private readonly perWindow: number;
+  private readonly windowMs: number;
 
   constructor(
-    private readonly rps: number,
+    rps: number,
     private readonly nowMs: () => number,
   ) {
-    this.capacity = Math.max(1, rps);
-    this.tokens = this.capacity;
-    this.last = nowMs();
+    this.perWindow = Math.max(1, Math.floor(rps));
+    this.windowMs = (1000 * this.perWindow) / rps;
   }
 
-  /** Takes a token; when none is left, says how many whole seconds to wait. */
-  take(): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  /** Admits the request now, or refuses it: `rps` requests were already admitted this second. */
+  take(): boolean {
     const now = this.nowMs();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rps);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return { ok: true };
+    if (this.admitted.length < this.perWindow) {
+      this.admitted.push(now);
+      return true;
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - this.tokens) / this.rps)) };
+    const oldest = this.admitted[this.next] ?? Number.NEGATIVE_INFINITY;
+    if (now - oldest < this.windowMs) return false;
+    this.admitted[this.next] = now;
+    this.next = (this.next + 1) % this.perWindow;
+    return true;
   }
 }
 

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getInput, getInputCount, listInputs, streamInputs } from "./endpoints-read.js";
 import { deleteInput, deleteInputs, patchInputs, postInputs } from "./endpoints-write.js";
-import { FaultInjector, TokenBucket } from "./faults.js";
+import { FaultInjector, RollingWindowLimit } from "./faults.js";
 import {
   contentTypeOf,
   HOSTED_PATH,
@@ -122,12 +122,13 @@ interface Outcome {
 }
 
 export class EmulatorRequestHandler {
-  private readonly limiter: TokenBucket | undefined;
+  private readonly limiter: RollingWindowLimit | undefined;
   private readonly faults: FaultInjector;
 
   constructor(private readonly deps: ServerDeps) {
     const { rateLimit, clock } = deps.options;
-    this.limiter = rateLimit > 0 ? new TokenBucket(rateLimit, () => clock.nowMs()) : undefined;
+    this.limiter =
+      rateLimit > 0 ? new RollingWindowLimit(rateLimit, () => clock.nowMs()) : undefined;
     this.faults = new FaultInjector(deps.options.faultRate, deps.options.seed);
   }
 
@@ -154,8 +155,16 @@ export class EmulatorRequestHandler {
       this.serveHosted(req, res, method, url.pathname);
       return;
     }
-    if (this.deps.options.latencyMs > 0) await sleep(this.deps.options.latencyMs);
-    const outcome = await this.answer(req, method, url);
+    // Every reply is delayed by `--latency-ms`, once: on an admitted request before it is read and
+    // handled, after the rate limit has counted it on arrival (as a gateway counts requests).
+    let delayed = this.deps.options.latencyMs <= 0;
+    const latency = async () => {
+      if (delayed) return;
+      delayed = true;
+      await sleep(this.deps.options.latencyMs);
+    };
+    const outcome = await this.answer(req, method, url, latency);
+    await latency();
     const { reply: r } = outcome;
     this.deps.stats.record(
       {
@@ -175,7 +184,12 @@ export class EmulatorRequestHandler {
     send(res, r);
   }
 
-  private async answer(req: IncomingMessage, method: string, url: URL): Promise<Outcome> {
+  private async answer(
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    latency: () => Promise<void>,
+  ): Promise<Outcome> {
     const reqId = newReqId();
     const route: Route = matchRoute(method, url.pathname);
     if (route.kind === "not-found") {
@@ -213,19 +227,12 @@ export class EmulatorRequestHandler {
       return fail(Code.CONN_KEY_NOT_FOUND, "invalid key");
     }
 
-    if (this.limiter) {
-      const taken = this.limiter.take();
-      if (!taken.ok) {
-        const r = reply(kind, Code.CONN_THROTTLED, reqId, {
-          details: `exceeded limit of ${this.deps.options.rateLimit} requests per second`,
-        });
-        return {
-          endpoint,
-          throttled: true,
-          reply: { ...r, headers: { "retry-after": String(taken.retryAfterSeconds) } },
-        };
-      }
+    if (this.limiter && !this.limiter.take()) {
+      // Like a strict server: no Retry-After (README, guess 12).
+      const details = `exceeded limit of ${this.deps.options.rateLimit} requests per second`;
+      return { ...fail(Code.CONN_THROTTLED, details), throttled: true };
     }
+    await latency();
     const fault = this.faults.next();
     if (fault && !fault.afterHandler) return { ...fail(fault.code, fault.details), fault: true };
 

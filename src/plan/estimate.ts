@@ -2,12 +2,19 @@ import type { PlanSummary } from "./types.js";
 
 /** Options of {@link estimateRequests}. */
 export interface EstimateOptions {
-  /** Inputs (or ids) per request; the API's limit is 128. */
+  /** Inputs (or ids) per write and per ListInputs of ids; the API's limit is 128. */
   batchSize?: number;
+  /** Inputs per StreamInputs page when apply reads the app again (plan's page size, 1,000). */
+  streamPageSize?: number;
   /** The client-side request-rate cap; none for the embedded local app. */
   maxRps?: number;
-  /** Polling rounds assumed per wait (deletion confirmed, indexing finished). Default 1. */
-  pollRounds?: number;
+  /** ListInputs rounds assumed to confirm deletions (the emulator frees ids at once). Default 1. */
+  confirmRounds?: number;
+  /**
+   * GetInputCount rounds assumed while waiting for indexing, after the one read before the writes.
+   * Default 3 (measured at a 0.5 s indexing delay, docs/benchmarks.md); slow indexing adds more.
+   */
+  indexRounds?: number;
 }
 
 export interface RequestEstimate {
@@ -17,32 +24,45 @@ export interface RequestEstimate {
 }
 
 /**
- * A rough count of the API requests apply will make, from the summary alone:
- * - DeleteInputs for pruned, replaced and recreated inputs, one per batch;
- * - polls confirming that replaced/recreated ids are free again before they are posted (ListInputs
- *   per batch each round, then one GetInput per id, as the API frees an id only once GetInput
- *   answers "does not exist");
- * - PostInputs for creates, replaces and recreates; PatchInputs for updates and adoptions, one per batch;
- * - polls waiting for the written inputs to index.
- * Polls assume `pollRounds` rounds of one request per batch of ids; slow indexing adds more.
+ * A rough count of the API requests apply will make, from the summary alone, following the
+ * applier's request pattern:
+ * - StreamInputs: apply plans again, reading every live input, 1,000 a page (plus the last, empty
+ *   or partial, page);
+ * - DeleteInputs for pruned, replaced and recreated inputs, 128 ids a request;
+ * - confirming that replaced/recreated ids are free again before they are posted: one ListInputs
+ *   per 128 ids per round (never one request per id);
+ * - PostInputs for creates, replaces and recreates; PatchInputs for updates and adoptions, 128 a
+ *   request;
+ * - waiting for indexing when anything is posted: one GetInputCount before the writes, then one
+ *   per round (the count is the gate; ids are listed only when counts show a failure or another
+ *   writer, which this does not foresee).
+ * Nothing is a request for an empty plan.
  */
 export function estimateRequests(
   plan: { summary: PlanSummary },
   options: EstimateOptions = {},
 ): RequestEstimate {
   const batch = Math.max(1, options.batchSize ?? 128);
-  const rounds = Math.max(0, options.pollRounds ?? 1);
+  const page = Math.max(1, options.streamPageSize ?? 1000);
+  const confirmRounds = Math.max(0, options.confirmRounds ?? 1);
+  const indexRounds = Math.max(0, options.indexRounds ?? 3);
   const s = plan.summary;
   const batches = (n: number) => Math.ceil(n / batch);
   const reposted = s.replace + s.recreate;
   const written = s.create + reposted;
+  const changes = batches(s.delete + reposted) + batches(written) + batches(s.update + s.adopt);
+  if (changes === 0) {
+    const estimate: RequestEstimate = { requests: 0 };
+    if (options.maxRps !== undefined && options.maxRps > 0) estimate.seconds = 0;
+    return estimate;
+  }
+  const live = s.unchanged + s.unmanaged + s.update + s.adopt + reposted + s.delete;
   const requests =
-    batches(s.delete + reposted) +
-    batches(reposted) * rounds +
-    reposted +
-    batches(written) +
-    batches(s.update + s.adopt) +
-    batches(written) * rounds;
+    Math.floor(live / page) +
+    1 +
+    changes +
+    batches(reposted) * confirmRounds +
+    (written > 0 ? 1 + indexRounds : 0);
   const estimate: RequestEstimate = { requests };
   if (options.maxRps !== undefined && options.maxRps > 0) {
     estimate.seconds = Math.ceil(requests / options.maxRps);

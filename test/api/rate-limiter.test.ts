@@ -12,6 +12,8 @@ function fakeLimiter(options: RateLimiterOptions = {}) {
       waits.push(ms);
     },
     onThrottle: (rps) => throttles.push(rps),
+    // No room to widen the slack: a 429 lowers the rate at once (widening is tested on its own).
+    maxWindowSlackMs: 25,
     ...options,
   });
   /** Acquire `n` slots at the current time; the waits each caller got, 0 for none. */
@@ -172,8 +174,8 @@ describe("RateLimiter", () => {
     });
     const starts = await startsOf(limiter, clock, 300);
     expect(busiestSecond(starts)).toBe(15);
-    // And the cap is still used: 300 requests take about 20 s, not much more.
-    expect(Math.max(...starts)).toBeLessThan(20_600);
+    // And the cap is still used: 300 requests take 20 windows of 1,050 ms (the default slack).
+    expect(Math.max(...starts)).toBeLessThan(21_100);
   });
 
   it("holds the rolling second after a burst, and at a lowered rate after a 429", async () => {
@@ -181,6 +183,7 @@ describe("RateLimiter", () => {
     const limiter = new RateLimiter({
       maxRps: 15,
       burst: 15,
+      maxWindowSlackMs: 25,
       now: () => clock.now,
       sleep: async (ms) => {
         lastWait.value = ms;
@@ -193,5 +196,56 @@ describe("RateLimiter", () => {
     limiter.onThrottled();
     const slower = await startsOf(limiter, clock, 40);
     expect(busiestSecond(slower)).toBeLessThanOrEqual(7);
+  });
+  it("at the cap, a 429 first widens the rolling second's slack, then lowers the rate", async () => {
+    const clock = { now: 0 };
+    const throttles: number[] = [];
+    const limiter = new RateLimiter({
+      maxRps: 15,
+      windowSlackMs: 25,
+      maxWindowSlackMs: 100,
+      now: () => clock.now,
+      sleep: async (ms) => {
+        lastWait.value = ms;
+      },
+      onThrottle: (rps) => throttles.push(rps),
+    });
+    const windowOf = async () => {
+      const starts = await startsOf(limiter, clock, 16);
+      // startsOf wakes each waiter 1 ms early, as timers may.
+      return (starts[15] as number) - (starts[0] as number) + 1;
+    };
+    expect(await windowOf()).toBe(1025);
+    limiter.onThrottled(); // slack 25 → 50 ms, rate kept
+    clock.now += 10_000;
+    expect(limiter.rps).toBe(15);
+    expect(await windowOf()).toBe(1050);
+    limiter.onThrottled(); // slack 50 → 100 ms (the most allowed)
+    clock.now += 10_000;
+    expect(await windowOf()).toBe(1100);
+    expect(throttles).toEqual([]);
+    limiter.onThrottled(); // no more room: the rate is halved
+    expect(limiter.rps).toBe(7.5);
+    expect(throttles).toEqual([7.5]);
+  });
+  it("counts the rolling second from when a late waiter actually started", async () => {
+    const clock = { now: 0 };
+    const limiter = new RateLimiter({
+      maxRps: 2,
+      windowSlackMs: 25,
+      now: () => clock.now,
+      // Every wait ends 40 ms late (a busy event loop).
+      sleep: async (ms) => {
+        clock.now += ms + 40;
+      },
+    });
+    const starts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await limiter.acquire();
+      starts.push(clock.now);
+    }
+    // 0; 500 reserved, woke at 540; 1025 after the 1st, woke at 1065; then a full second and its
+    // slack after the 2nd's real start (540 + 1025), woke at 1605 — not 1525 + 40.
+    expect(starts).toEqual([0, 540, 1065, 1605]);
   });
 });

@@ -76,9 +76,29 @@ describe("waitForIndexing with GetInputCount as the gate", () => {
     expect(result.failed).toEqual([]);
     expect(result.indexed).toHaveLength(205);
     expect(calls).toEqual({ count: 3, list: [] });
-    // First round at once; then 250 ms (no rate yet); then 100 left at 100 per 250 ms: 250 ms.
-    expect(sleeps).toEqual([250, 250]);
+    // First round at once; then 250 ms (no rate yet); settling began between the first two
+    // rounds, so their rate is not trusted: the pause grows by half, to 375 ms.
+    expect(sleeps).toEqual([250, 375]);
     expect(progress).toEqual([5, 5, 105, 205]);
+  });
+
+  it("paces by the settling rate once settling was under way at the round before", async () => {
+    // 1,000 written; 400 already settled at the first round, 600 at the second (250 ms later):
+    // 200 per 250 ms, so the 400 left are due in 500 ms; then all are done.
+    const { api, calls, sleeps, timing } = fakeApp([
+      counts(400, 600),
+      counts(600, 400),
+      counts(1000, 0),
+    ]);
+    const result = await waitForIndexing({
+      api,
+      ids: ids(1000),
+      countsBefore: counts(0, 0),
+      ...timing,
+    });
+    expect(result.indexed).toHaveLength(1000);
+    expect(calls.count).toBe(3);
+    expect(sleeps).toEqual([250, 500]);
   });
 
   it("falls back to listing only the unsettled ids when an error appears in the counts", async () => {

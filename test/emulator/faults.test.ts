@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FaultInjector, TokenBucket } from "../../src/emulator/faults.js";
+import { ManualClock } from "../../src/emulator/clock.js";
+import { FaultInjector, RollingWindowLimit } from "../../src/emulator/faults.js";
 import type { EmulatorStats, RequestLogEntry } from "../../src/emulator/index.js";
 import { APP, emulator, type TestEmulator, urlInput } from "./helpers.js";
 
@@ -16,35 +17,79 @@ async function withEmulator(
 }
 
 describe("rate limit", () => {
-  it("answers 429 / CONN_THROTTLED with Retry-After above the rate", async () => {
-    await withEmulator({ rateLimit: 2 }, async (emu) => {
+  it("answers 429 / CONN_THROTTLED above the rate, without Retry-After (a strict server)", async () => {
+    const clock = new ManualClock();
+    await withEmulator({ rateLimit: 2, clock }, async (emu) => {
+      const codes: string[] = [];
       const results = [];
       for (let i = 0; i < 4; i++) results.push(await emu.get(`${APP}/inputs`));
-      const throttled = results.filter((r) => r.status === 429);
-      expect(throttled.length).toBeGreaterThan(0);
-      const [r] = throttled;
-      expect(r!.body.status).toMatchObject({
+      for (const r of results) codes.push(`${r.status}/${r.body.status.code}`);
+      expect(codes).toEqual(["200/10000", "200/10000", "429/11005", "429/11005"]);
+      const r = results[2]!;
+      expect(r.body.status).toMatchObject({
         code: 11005,
         description: "Making too many requests",
+        details: "exceeded limit of 2 requests per second",
       });
-      expect(r!.body.status.details).toBe("exceeded limit of 2 requests per second");
-      expect(r!.body.inputs).toEqual([]);
-      expect(Number(r!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(r.body.inputs).toEqual([]);
+      expect(r.headers.get("retry-after")).toBeNull();
       const stats = emu.stats();
-      expect(stats.throttled).toBe(throttled.length);
-      expect(stats.endpoints.ListInputs.byHttpStatus["429"]).toBe(throttled.length);
+      expect(stats.throttled).toBe(2);
+      expect(stats.endpoints.ListInputs.byHttpStatus["429"]).toBe(2);
+      clock.advance(1000);
+      expect((await emu.get(`${APP}/inputs`)).status).toBe(200);
     });
   });
 
-  it("refills tokens over time (token bucket with a fake clock)", () => {
-    let now = 0;
-    const limiter = new TokenBucket(2, () => now);
-    expect(limiter.take().ok).toBe(true);
-    expect(limiter.take().ok).toBe(true);
-    expect(limiter.take()).toEqual({ ok: false, retryAfterSeconds: 1 });
-    now += 500;
-    expect(limiter.take().ok).toBe(true);
-    expect(limiter.take().ok).toBe(false);
+  it("admits exactly RPS requests in any rolling second (injectable clock)", () => {
+    const clock = new ManualClock(0);
+    const limit = new RollingWindowLimit(3, () => clock.nowMs());
+    // Spread over the second: t = 0, 400, 800 pass, the 4th inside the window does not.
+    expect(limit.take()).toBe(true);
+    clock.advance(400);
+    expect(limit.take()).toBe(true);
+    clock.advance(400);
+    expect(limit.take()).toBe(true);
+    clock.advance(199);
+    expect(limit.take()).toBe(false); // t = 999: the request of t = 0 is still in the window
+    clock.advance(1);
+    expect(limit.take()).toBe(true); // t = 1000: it left; this one takes its place
+    expect(limit.take()).toBe(false); // t = 1000: 400, 800, 1000 fill the window
+    clock.advance(399);
+    expect(limit.take()).toBe(false); // t = 1399
+    clock.advance(1);
+    expect(limit.take()).toBe(true); // t = 1400: the request of t = 400 left
+  });
+
+  it("never lets RPS + 1 requests through in any window, however they arrive", () => {
+    const clock = new ManualClock(0);
+    const rps = 15;
+    const limit = new RollingWindowLimit(rps, () => clock.nowMs());
+    const admitted: number[] = [];
+    let refused = 0;
+    // Arrivals every 7-50 ms (deterministic pattern), far above the rate.
+    for (let i = 0; i < 2000; i++) {
+      if (limit.take()) admitted.push(clock.nowMs());
+      else refused++;
+      clock.advance(7 + ((i * 37) % 44));
+    }
+    for (let i = rps; i < admitted.length; i++) {
+      expect(admitted[i]! - admitted[i - rps]!).toBeGreaterThanOrEqual(1000);
+    }
+    expect(refused).toBeGreaterThan(0);
+    // A token bucket would admit a burst of 2 × rps − 1 in some second; this admits rps at once.
+    const burst = new RollingWindowLimit(rps, () => 0);
+    expect(Array.from({ length: 2 * rps }, () => burst.take()).filter(Boolean)).toHaveLength(rps);
+  });
+
+  it("spreads a fractional or sub-1 rate over a longer window", () => {
+    const clock = new ManualClock(0);
+    const half = new RollingWindowLimit(0.5, () => clock.nowMs());
+    expect(half.take()).toBe(true);
+    clock.advance(1999);
+    expect(half.take()).toBe(false);
+    clock.advance(1);
+    expect(half.take()).toBe(true);
   });
 });
 

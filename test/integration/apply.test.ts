@@ -178,7 +178,7 @@ describe("batching and polling", () => {
 });
 
 describe("faults", () => {
-  it("a rate-limit storm (429 with Retry-After) still converges, nothing duplicated", async () => {
+  it("a rate-limit storm (429, no Retry-After) still converges, nothing duplicated", async () => {
     const { api, em } = await setup({ rateLimit: 5 });
     const path = await writeManifest(`${work.dir}/storm.yaml`, "storm", generatedInputs(1500));
     const { report, manifest } = await planAndApply({ manifestPath: path, api, concurrency: 8 });

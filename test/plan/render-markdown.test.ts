@@ -39,7 +39,7 @@ describe("renderPlanMarkdown", () => {
       | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
       | 2 | 1 | 2 | 1 | 1 | 1 | 1 | 1 |
 
-      Apply will make about 8 API requests (about 1 s at 15 requests/s).
+      Apply will make about 9 API requests (about 1 s at 15 requests/s).
 
       <details open><summary><strong>- 1 to delete</strong></summary>
 

@@ -56,7 +56,7 @@ describe("renderPlanText", () => {
             owner: (none) -> product-photos (adopted)
 
       Plan: 2 to create, 1 to update, 2 to replace, 1 to recreate, 1 to delete, 1 to adopt. 1 unchanged, 1 unmanaged.
-      Apply will make about 8 API requests (about 1 s at 15 requests/s).
+      Apply will make about 9 API requests (about 1 s at 15 requests/s).
       "
     `);
   });
@@ -106,7 +106,7 @@ describe("renderPlanText", () => {
             owner: (none) -> product-photos (adopted)
 
       ␛[1mPlan: 2 to create, 1 to update, 2 to replace, 1 to recreate, 0 to delete, 1 to adopt. 1 unchanged, 1 unmanaged.␛[22m
-      Apply will make about 8 API requests.
+      Apply will make about 9 API requests.
       1 input owned by this manifest is no longer declared; run with --prune to delete it.
       "
     `);
@@ -175,7 +175,7 @@ describe("renderPlanText", () => {
                 }
 
       Plan: 3 to create, 2 to update, 0 to replace, 0 to delete. 0 unchanged, 0 unmanaged.
-      Apply will make about 3 API requests.
+      Apply will make about 7 API requests.
       "
     `);
   });
@@ -205,20 +205,39 @@ describe("estimateRequests", () => {
     unmanaged: 3,
   };
 
-  it("counts batches of 128 for deletes, creates, updates and the polls", async () => {
-    // delete 1 + confirm (1 list + 1 GetInput per reposted id) + post 1 + patch 1 + index poll 1
-    const reposted = summary.replace + summary.recreate;
-    expect(estimateRequests({ summary })).toEqual({ requests: 5 + reposted });
-    expect(estimateRequests({ summary }, { maxRps: 15 })).toEqual({
-      requests: 5 + reposted,
-      seconds: 1,
-    });
+  it("follows the applier's requests: stream, batches of 128, confirmations, count polls", async () => {
+    // stream 1 page (45 live) + delete 1 + confirm 1 ListInputs + post 1 + patch 1
+    // + GetInputCount before the writes 1 + 3 rounds
+    expect(estimateRequests({ summary })).toEqual({ requests: 9 });
+    expect(estimateRequests({ summary }, { maxRps: 15 })).toEqual({ requests: 9, seconds: 1 });
     const big = { ...summary, create: 1000, update: 300, replace: 0, delete: 129 };
-    // delete 2 + post 8 + patch 3 + index polls 8 × 2 rounds
-    expect(estimateRequests({ summary: big }, { pollRounds: 2 }).requests).toBe(29);
+    // stream 1 (472 live) + delete 2 + post 8 + patch 3 + counts 1 + 2 rounds
+    expect(estimateRequests({ summary: big }, { indexRounds: 2 }).requests).toBe(17);
     expect(
       estimateRequests({ summary: { ...summary, create: 0, update: 0, replace: 0 } }).requests,
     ).toBe(0);
+  });
+
+  it("confirms deletions with one ListInputs per 128 reposted ids per round, never one per id", async () => {
+    const replaced = {
+      ...summary,
+      create: 0,
+      update: 0,
+      replace: 10_000,
+      unchanged: 0,
+      unmanaged: 0,
+    };
+    // stream 11 + delete 79 + confirm 79 × 2 + post 79 + counts 1 + 3
+    expect(estimateRequests({ summary: replaced }, { confirmRounds: 2 }).requests).toBe(331);
+    // The benchmark's replace-10k made 79 + 79 + 79 + 4 requests after its stream.
+    expect(estimateRequests({ summary: replaced }).requests).toBe(11 + 79 * 3 + 4);
+  });
+
+  it("counts apply's own read of the app, 1,000 inputs a page", async () => {
+    const huge = { ...summary, create: 0, update: 1, replace: 0, unchanged: 999_999, unmanaged: 0 };
+    // 1,000,000 live: 1,001 pages (the last one empty) + 1 patch; nothing posted, so no wait.
+    expect(estimateRequests({ summary: huge }).requests).toBe(1002);
+    expect(estimateRequests({ summary: huge }, { maxRps: 15 }).seconds).toBe(67);
   });
 
   it("formats the line like the contract", async () => {

@@ -2,11 +2,10 @@
  * The package as a team installs it: `npm pack` of this repository, and a fresh project that
  * installs the tarball offline, from the npm cache that `npm ci` filled (no registry access).
  */
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CliResult } from "../helpers/cli.js";
+import { type CliResult, runProcess } from "../helpers/cli.js";
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -33,23 +32,7 @@ export function run(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runProcess(command, args, { cwd: options.cwd, env: options.env ?? process.env });
 }
 
 /** What `npm pack` made. */

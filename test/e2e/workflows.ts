@@ -2,12 +2,11 @@
  * The GitHub Actions recipes in examples/github-actions, read as data, and a runner for their
  * `run:` steps as a runner would run them (`bash -e`), with the workflow's env filled in.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { parseDocument } from "yaml";
-import { BIN, type CliResult, cleanEnv } from "../helpers/cli.js";
+import { BIN, type CliResult, cleanEnv, runProcess } from "../helpers/cli.js";
 import { EXAMPLES } from "./helpers.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: workflow YAML is checked field by field by the tests
@@ -85,22 +84,9 @@ export function workflowEnv(
 export function runStep(script: string, options: StepOptions): Promise<CliResult> {
   const local =
     options.cli === "repo-build" ? script.replaceAll(CLI_CALL, `node "${BIN}"`) : script;
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-e", "-c", local], {
-      cwd: options.cwd,
-      env: cleanEnv(options.env),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  return runProcess("bash", ["-e", "-c", local], {
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
   });
 }
 

@@ -23,6 +23,8 @@ export {
   seedStore,
   startEmulator,
 } from "./emulator/index.js";
+export type { DesiredIndex } from "./manifest/desired-index.js";
 export { formatProblem, loadManifest } from "./manifest/load.js";
-export type { DesiredInput, Manifest, ManifestProblem } from "./manifest/types.js";
+export type { Manifest } from "./manifest/manifest.js";
+export type { DesiredInput, ManifestProblem } from "./manifest/types.js";
 export * from "./plan/index.js";

@@ -13,6 +13,7 @@ import type { Plan } from "../plan/types.js";
 import { classifySource, describeFsError } from "./classify-source.js";
 import { type Connection, connect } from "./connect.js";
 import type { CliIO } from "./io.js";
+import type { LoadingManifest } from "./manifest-loading.js";
 import { connectForManifest } from "./manifest-target.js";
 import { selectSavedPlanTarget, type TargetFlags } from "./target.js";
 
@@ -78,12 +79,14 @@ async function prepareLivePlan(
   io: CliIO,
   options: PrepareOptions,
 ): Promise<PreparedApply | undefined> {
-  const { manifest, connection } = await connectForManifest(path, options.flags, io, {
+  const { loading, connection } = await connectForManifest(path, options.flags, io, {
     onClientEvent: options.onClientEvent,
   });
-  return readingTheApp(connection, options.signal, async () => {
+  const manifest = loading.root;
+  return readingTheApp(connection, options.signal, loading, async () => {
     const { plan, owned } = await planLiveApp({
       manifest,
+      desired: loading.feed,
       api: connection.api,
       target: connection.target,
       prune: options.flags.prune === true,
@@ -111,6 +114,7 @@ function refuseConflicts(plan: Plan): void {
 async function readingTheApp(
   connection: Connection,
   signal: AbortSignal,
+  loading: LoadingManifest | undefined,
   read: () => Promise<PreparedApply>,
 ): Promise<PreparedApply | undefined> {
   try {
@@ -121,6 +125,8 @@ async function readingTheApp(
     await connection.close();
     if (signal.aborted) return undefined;
     throw error;
+  } finally {
+    await loading?.stop();
   }
 }
 
@@ -144,7 +150,7 @@ async function prepareSavedPlan(
   });
   const connection = await connect(target, io, { onClientEvent: options.onClientEvent });
   const baseDir = baseDirOf(plan, io);
-  return readingTheApp(connection, options.signal, async () => {
+  return readingTheApp(connection, options.signal, undefined, async () => {
     const reasons = await findStaleReasons({
       plan,
       api: connection.api,

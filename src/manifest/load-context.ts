@@ -3,12 +3,13 @@
  * into desired inputs: one normaliser, each distinct image hashed once, the inputs so far.
  */
 import { mapBounded } from "../util/pool.js";
+import type { DesiredSink } from "./desired-index.js";
 import type { ImageFileCheck } from "./files.js";
 import { InputNormaliser, resolveDefaults } from "./normalise.js";
 import type { ProblemLog } from "./problem-log.js";
 import type { RawDefaults, RawInput } from "./raw.js";
 import type { SkippedFiles } from "./sources/source-reader.js";
-import type { DesiredImage, DesiredInput } from "./types.js";
+import type { DesiredImage } from "./types.js";
 
 /** Limits of one load. */
 export interface LoadLimits {
@@ -66,8 +67,8 @@ export interface InputResolver {
   defaults: RawDefaults | undefined;
   /** Each distinct image file is hashed once; undefined: it vanished since it was checked. */
   hashes: Map<string, FileHash>;
-  /** The desired inputs so far, in load order. */
-  inputs: DesiredInput[];
+  /** Where the desired inputs go, in load order. */
+  inputs: DesiredSink;
   /** Images that could not be read when hashed ("cannot read" problems). */
   unreadable: number;
 }

@@ -11,6 +11,7 @@
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { isRecord } from "../util/is-record.js";
 import { mapBounded } from "../util/pool.js";
+import { DesiredIndex, type DesiredSink } from "./desired-index.js";
 import type { DocPath } from "./doc-path.js";
 import type { FileHasher } from "./files.js";
 import { API_IMAGE_SIZE_LIMIT, checkImageFile, hashImageFile, streamingHasher } from "./files.js";
@@ -19,6 +20,7 @@ import type { IncludingFile } from "./include.js";
 import { collectIncludedFiles } from "./include.js";
 import type { CheckedImage, InputResolver, LoadContext, LoadLimits } from "./load-context.js";
 import { hashImages, imageOf, normaliserOf } from "./load-context.js";
+import type { Manifest, ManifestInfo } from "./manifest.js";
 import type { YamlDocument } from "./parse-yaml.js";
 import { parseYaml } from "./parse-yaml.js";
 import type { Elsewhere, ProblemFile } from "./problem-log.js";
@@ -30,7 +32,7 @@ import { schemaUrlPattern, validateAgainstSchema } from "./schema.js";
 import type { DocumentRole } from "./schema-messages.js";
 import { readSourceFile, rereadSourceText } from "./source-file.js";
 import { readSources } from "./sources/read-sources.js";
-import type { Manifest, ManifestProblem } from "./types.js";
+import type { ManifestProblem } from "./types.js";
 
 export { formatProblem } from "./problems.js";
 
@@ -44,7 +46,15 @@ export interface LoadOptions extends Partial<LoadLimits> {
    * `.dataset/cache` beside the root manifest.
    */
   cacheDir?: string | false;
+  /**
+   * Called once the root manifest is read and schema-valid, before its inputs are: its name,
+   * `app:` and sha256 let a caller start reading the app while the rest loads.
+   */
+  onRoot?: (root: ManifestRoot) => void;
 }
+
+/** What the root manifest alone tells. */
+export type ManifestRoot = Pick<ManifestInfo, "path" | "sha256" | "name" | "app">;
 
 const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = {
   maxManifestBytes: 64_000_000,
@@ -53,8 +63,8 @@ const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = {
   imageSizeLimit: API_IMAGE_SIZE_LIMIT,
 };
 
-export type LoadResult =
-  | { ok: true; manifest: Manifest }
+export type LoadResult<M = Manifest> =
+  | { ok: true; manifest: M }
   | {
       ok: false;
       problems: ManifestProblem[];
@@ -109,7 +119,22 @@ class LoadedFile implements IncludingFile, ProblemFile {
 /** Image files checked at once (a stat and a few bytes each). */
 const STAT_CONCURRENCY = 16;
 
+/** Loads a manifest, keeping its inputs in a compact {@link DesiredIndex}. */
 export async function loadManifest(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const inputs = new DesiredIndex();
+  const result = await loadManifestInto(path, inputs, options);
+  return result.ok ? { ok: true, manifest: { ...result.manifest, inputs } } : result;
+}
+
+/**
+ * Loads a manifest, handing its inputs to `sink` as each file's are normalised (before the
+ * whole load is known to be clean: a sink's inputs count only if the result is ok).
+ */
+export async function loadManifestInto(
+  path: string,
+  sink: DesiredSink,
+  options: LoadOptions = {},
+): Promise<LoadResult<ManifestInfo>> {
   const cwd = options.cwd ?? process.cwd();
   const rootPath = resolve(cwd, path);
   const limits = { ...DEFAULT_LOAD_LIMITS, ...definedOnly(options) };
@@ -177,6 +202,14 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
 
   const rootValue = (isRecord(root.value) ? root.value : {}) as Partial<RawManifest>;
   const { name, app, defaults } = rootValue;
+  if (root.schemaValid && problems.size === 0) {
+    options.onRoot?.({
+      path,
+      sha256: root.sha256,
+      name: name ?? "",
+      ...(app === undefined ? {} : { app: { ...app } }),
+    });
+  }
   const rules = new InputRules({ defaults, urlPattern: schemaUrlPattern() });
   report(rules.checkDefaults(writtenNumber(root)));
   const resolver: InputResolver = {
@@ -185,7 +218,7 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
     normaliser: undefined,
     defaults: defaults as RawDefaults | undefined,
     hashes: new Map(),
-    inputs: [],
+    inputs: sink,
     unreadable: 0,
   };
   const absorb = async (file: LoadedFile): Promise<void> => {
@@ -228,7 +261,6 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
       sha256: root.sha256,
       name: name ?? "",
       ...(app === undefined ? {} : { app: { ...app } }),
-      inputs: resolver.inputs,
       files: files.map((file) => file.shown),
       skipped: { ...context.skipped },
     },
@@ -318,7 +350,7 @@ async function resolveInputs(
     }
     const { line, column } = positions[index] ?? { line: 0, column: 0 };
     const source = { file: file.shown, line, column };
-    resolver.inputs.push(normaliser.normalise(raw, { image, source }));
+    resolver.inputs.add(normaliser.normalise(raw, { image, source }));
   });
 }
 

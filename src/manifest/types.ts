@@ -54,18 +54,3 @@ export interface DesiredInput {
    */
   origin?: string;
 }
-
-/** A loaded, validated and fully resolved manifest. */
-export interface Manifest {
-  /** Path of the root manifest as given by the user. */
-  path: string;
-  /** sha256 of the root manifest file's bytes. */
-  sha256: string;
-  name: string;
-  app?: { user_id?: string; app_id?: string };
-  inputs: DesiredInput[];
-  /** Every file read: the root manifest first, then includes in load order. */
-  files: string[];
-  /** Files under folder sources that are not inputs: hidden ones, and ones not named as images. */
-  skipped?: { hidden: number; notImages: number };
-}

@@ -1,9 +1,11 @@
 import type { ApiInput } from "../api/types.js";
+import { DesiredIndex } from "../manifest/desired-index.js";
+import { canonicalText, conceptsPart, inputKey } from "../manifest/input-key.js";
 import type { DesiredInput } from "../manifest/types.js";
 import { readOwnershipMarker } from "./canonical.js";
-import { compareInput, liveSourceUrl, needsImageHash } from "./compare.js";
+import { isByteUpload } from "./compare.js";
 import { indexStateOf } from "./input-status.js";
-import { normaliseLiveInput, ownershipMarkerFor, toPlannedInput } from "./planned-input.js";
+import { normaliseLiveInput, toPlannedInput } from "./planned-input.js";
 import {
   type Change,
   emptySummary,
@@ -13,13 +15,19 @@ import {
   type PlanSummary,
   type UpdateReason,
 } from "./types.js";
-import { createUrlClaims } from "./url-claims.js";
+import { createUrlClaims, type UrlClaims } from "./url-claims.js";
 
 /** Options of the diff: what the manifest declares and whether undeclared owned inputs go. */
 export interface DiffOptions {
   /** The manifest's `name`: written into, and matched against, the ownership marker. */
   manifestName: string;
-  desired: readonly DesiredInput[];
+  /** The declared inputs (an array is indexed first). */
+  desired: DesiredIndex | readonly DesiredInput[];
+  /**
+   * The index is still being filled (a loader on another thread): call
+   * {@link Differ.desiredAdded} after each addition and {@link Differ.desiredComplete} once.
+   */
+  loading?: boolean;
   prune: boolean;
   /** Absolute directory of the root manifest; file paths in the plan are relative to it. */
   manifestDir?: string;
@@ -46,6 +54,16 @@ export interface Differ {
    * is a byte upload without a recorded sha256. Reading them is the caller's I/O.
    */
   wantsImageHash(live: ApiInput): boolean;
+  /**
+   * Matches live inputs held back for ids the index did not have yet. Returns the ones that need
+   * their bytes hashed first ({@link Differ.wantsImageHash}): the caller hashes them and passes
+   * them to `observe` again.
+   */
+  desiredAdded(): ApiInput[];
+  /** The index is complete: live inputs still held back are undeclared. */
+  desiredComplete(): void;
+  /** Live inputs held back for ids not declared yet (while the index is loading). */
+  readonly pending: number;
   finish(): DiffResult;
 }
 
@@ -62,12 +80,57 @@ const SEEN_KEPT = 1;
 /** Seen live, and the plan deletes and posts it again (replace, recreate). */
 const SEEN_REPOSTED = 2;
 
+/** What the diff needs of a live input to decide it, without the input itself. */
+interface LiveFacts {
+  id: string;
+  /** The URL it was created from; undefined for a byte upload. */
+  sourceUrl: string | undefined;
+  byteUpload: boolean;
+  /** The sha256 its ownership marker records. */
+  recordedSha256: string | undefined;
+  /** {@link inputKey} of its concepts and user metadata. */
+  key: string;
+  /** Canonical text of its `_dataset` marker; undefined when it has none. */
+  marker: string | undefined;
+  /** The manifest its marker names, if the marker is well formed. */
+  owner: string | undefined;
+  failed: boolean;
+  modifiedAt: string | null;
+}
+
+/** A live input held back until its id is declared or the index is complete. */
+interface HeldLive {
+  facts: LiveFacts;
+  /** `before` of a change, as JSON (far smaller than the parsed input). */
+  before: string;
+  /** The input itself, kept only when its bytes may have to be hashed. */
+  hashable: ApiInput | undefined;
+}
+
+function liveFacts(live: ApiInput): LiveFacts {
+  const metadata = live.data?.metadata;
+  const rawMarker = metadata?.[OWNERSHIP_KEY];
+  const marker = readOwnershipMarker(metadata);
+  const byteUpload = isByteUpload(live);
+  return {
+    id: live.id,
+    sourceUrl: byteUpload ? undefined : live.data?.image?.url?.trim(),
+    byteUpload,
+    recordedSha256: marker?.sha256,
+    key: inputKey(live.data?.concepts, metadata, OWNERSHIP_KEY),
+    marker: rawMarker === undefined ? undefined : canonicalText(rawMarker),
+    owner: marker?.manifest,
+    failed: isFailedInputStatus(live.status?.code),
+    modifiedAt: live.modified_at ?? null,
+  };
+}
+
 /**
- * Creates the streaming diff. Memory holds the desired index, the declared URLs a post could
- * conflict on, a byte per declared input and the changes found, never the whole live app; every
- * live input costs one or two Map lookups.
+ * Creates the streaming diff. Memory holds the compact desired index, a byte per declared input
+ * and the changes found, never the whole live app; every live input costs a Map lookup and, when
+ * declared, one string comparison of its concepts and metadata.
  *
- * Decisions, per declared id seen live (first match wins), by {@link compareInput}:
+ * Decisions, per declared id seen live (first match wins):
  * - image differs (the URL of a URL input; the marker's sha256 of a file input) → replace;
  * - status is a failure (INPUT_FAILED and kin) → recreate;
  * - concepts or user metadata differ → update (with `ownership` when the marker differs too);
@@ -78,6 +141,10 @@ const SEEN_REPOSTED = 2;
  * counted in `live.prunable` (so the text can say `--prune` would delete them) and in neither
  * `delete` nor `unmanaged`. Every other undeclared input is `unmanaged`.
  *
+ * While the index is loading, a live input whose id is not declared yet is held back (its facts
+ * and `before` as JSON) until the id arrives or the index is complete; the decisions do not
+ * depend on which came first.
+ *
  * Conflicts: a declared URL input without `allow_duplicate_url` that this plan posts (create,
  * replace, recreate) while a live input this plan keeps holds the same URL would be refused by the
  * API. A create that allows duplicates never conflicts (the API does not say whether the live
@@ -85,186 +152,278 @@ const SEEN_REPOSTED = 2;
  */
 export function createDiffer(options: DiffOptions): Differ {
   const { manifestName, prune, manifestDir } = options;
-  const { desired } = options;
-  // Index by position, and mark seen ids in a byte array: a million ids cost one Map, not two.
-  const desiredIndex = new Map<string, number>();
-  desired.forEach((input, index) => {
-    if (desiredIndex.has(input.id))
-      throw new Error(`duplicate desired input id ${JSON.stringify(input.id)}`);
-    desiredIndex.set(input.id, index);
-  });
-  // The URLs a post could be refused for: declared URL inputs without allow_duplicate_url.
-  const claims = createUrlClaims(desired.map(claimedUrl));
-  const seen = new Uint8Array(desired.length);
+  const desired =
+    options.desired instanceof DesiredIndex
+      ? options.desired
+      : DesiredIndex.of(options.desired as readonly DesiredInput[]);
+  let complete = options.loading !== true;
+  // Grows with the index: one byte per declared input.
+  let seen = new Uint8Array(Math.max(desired.size, 1024));
+  const held = new Map<string, HeldLive>();
+  /** Declared inputs below this position were matched against the held ones. */
+  let matchedUpTo = desired.size;
   const deleted = new Set<string>();
   const changes: Change[] = [];
   const summary = emptySummary();
   const live = { total: 0, owned: 0, prunable: 0 };
-  /** Live inputs this plan keeps whose URL a declared input may post, by URL; judged at the end. */
+  /** Undeclared live inputs this plan keeps whose URL a declared input may post, by URL. */
   const holders = new Map<string, { live_id: string; prunable: boolean }[]>();
+  /** The declared URLs a post could be refused for; built once an undeclared input stays. */
+  let claims: UrlClaims | undefined;
   let finished = false;
   const plannedOptions =
     manifestDir === undefined ? { manifestName } : { manifestName, manifestDir };
+  const markers = {
+    url: canonicalText({ manifest: manifestName }),
+    file: (sha256: string) => canonicalText({ manifest: manifestName, sha256 }),
+  };
 
-  /** A live input that stays: remember it if a declared post may be refused for its URL. */
-  function noteKeptUrl(input: ApiInput, selfIndex: number, prunable: boolean): void {
-    const url = liveSourceUrl(input);
-    if (url === undefined || !claims.mayClaim(url, selfIndex)) return;
-    const list = holders.get(url);
-    if (list === undefined) holders.set(url, [{ live_id: input.id, prunable }]);
-    else list.push({ live_id: input.id, prunable });
+  function seenAt(index: number): number {
+    return index < seen.length ? (seen[index] as number) : 0;
   }
 
-  function observeUndeclared(input: ApiInput): void {
-    const owned = readOwnershipMarker(input.data?.metadata)?.manifest === manifestName;
+  function setSeen(index: number, value: number): void {
+    if (index >= seen.length) {
+      const grown = new Uint8Array(Math.max(seen.length * 2, index + 1));
+      grown.set(seen);
+      seen = grown;
+    }
+    seen[index] = value;
+  }
+
+  /** An undeclared live input that stays: remember it if a declared post may claim its URL. */
+  function noteKeptUrl(facts: LiveFacts, prunable: boolean): void {
+    const url = facts.sourceUrl;
+    if (url === undefined) return;
+    claims ??= createUrlClaims(
+      Array.from({ length: desired.size }, (_, i) => desired.claimedUrlAt(i)),
+    );
+    if (!claims.mayClaim(url, -1)) return;
+    const list = holders.get(url);
+    if (list === undefined) holders.set(url, [{ live_id: facts.id, prunable }]);
+    else list.push({ live_id: facts.id, prunable });
+  }
+
+  function observeUndeclared(facts: LiveFacts, before: () => ApiInput): void {
+    const owned = facts.owner === manifestName;
     if (owned) live.owned++;
     if (!owned) {
       summary.unmanaged++;
-      noteKeptUrl(input, -1, false);
+      noteKeptUrl(facts, false);
     } else if (prune) {
-      deleted.add(input.id);
+      deleted.add(facts.id);
       summary.delete++;
       changes.push({
         action: "delete",
-        id: input.id,
-        before: normaliseLiveInput(input),
-        live_modified_at: input.modified_at ?? null,
+        id: facts.id,
+        before: before(),
+        live_modified_at: facts.modifiedAt,
       });
     } else {
       live.prunable++;
-      noteKeptUrl(input, -1, true);
+      noteKeptUrl(facts, true);
     }
+  }
+
+  function sameImage(index: number, facts: LiveFacts, verifiedSha256: string | undefined): boolean {
+    const image = desired.imageAt(index);
+    if (desired.isFile(index)) {
+      if (facts.recordedSha256 !== undefined) return facts.recordedSha256 === image;
+      return verifiedSha256 === image && facts.byteUpload;
+    }
+    return facts.sourceUrl === image.trim();
   }
 
   function observeDeclared(
     index: number,
-    desired: DesiredInput,
-    input: ApiInput,
+    facts: LiveFacts,
+    before: () => ApiInput,
     verifiedSha256: string | undefined,
   ): void {
-    const marker = readOwnershipMarker(input.data?.metadata);
-    if (marker?.manifest === manifestName) live.owned++;
-    const differences = compareInput(
-      input,
-      {
-        image: desired.image,
-        concepts: desired.concepts,
-        metadata: desired.metadata,
-        marker: ownershipMarkerFor(desired, manifestName),
-      },
-      verifiedSha256,
-    );
-    // Built only for a change: most inputs of a large app are unchanged.
-    const base = () => ({
-      id: desired.id,
-      ...originOf(desired),
-      before: normaliseLiveInput(input),
-      after: toPlannedInput(desired, plannedOptions),
-      live_modified_at: input.modified_at ?? null,
-    });
-    if (differences.image) {
-      seen[index] = SEEN_REPOSTED;
-      summary.replace++;
-      const reason = desired.image.kind === "url" ? "url" : "file";
-      changes.push({ action: "replace", ...base(), reason });
+    setSeen(index, SEEN_KEPT);
+    if (facts.owner === manifestName) live.owned++;
+    const expectedMarker = desired.isFile(index)
+      ? markers.file(desired.imageAt(index))
+      : markers.url;
+    const key = desired.keyAt(index);
+    const imageDiffers = !sameImage(index, facts, verifiedSha256);
+    if (!imageDiffers && !facts.failed && facts.key === key && facts.marker === expectedMarker) {
+      summary.unchanged++;
       return;
     }
-    if (isFailedInputStatus(input.status?.code)) {
-      seen[index] = SEEN_REPOSTED;
+    // Built only for a change: most inputs of a large app are unchanged.
+    const base = () => {
+      const input = desired.inputAt(index);
+      const origin = desired.originAt(index);
+      return {
+        id: input.id,
+        ...(origin === undefined ? {} : { origin }),
+        before: before(),
+        after: toPlannedInput(input, plannedOptions),
+        live_modified_at: facts.modifiedAt,
+      };
+    };
+    if (imageDiffers) {
+      setSeen(index, SEEN_REPOSTED);
+      summary.replace++;
+      changes.push({
+        action: "replace",
+        ...base(),
+        reason: desired.isFile(index) ? "file" : "url",
+      });
+      return;
+    }
+    if (facts.failed) {
+      setSeen(index, SEEN_REPOSTED);
       summary.recreate++;
       changes.push({ action: "recreate", ...base(), reason: "failed" });
       return;
     }
-    noteKeptUrl(input, index, false);
     const reasons: UpdateReason[] = [];
-    if (differences.concepts) reasons.push("concepts");
-    if (differences.metadata) reasons.push("metadata");
-    if (differences.marker) {
-      if (reasons.length === 0 && input.data?.metadata?.[OWNERSHIP_KEY] === undefined) {
+    if (facts.key !== key) {
+      if (conceptsPart(facts.key) !== conceptsPart(key)) reasons.push("concepts");
+      if (facts.key.slice(conceptsPart(facts.key).length) !== key.slice(conceptsPart(key).length))
+        reasons.push("metadata");
+    }
+    if (facts.marker !== expectedMarker) {
+      if (reasons.length === 0 && facts.marker === undefined) {
         summary.adopt++;
         changes.push({ action: "adopt", ...base() });
         return;
       }
       reasons.push("ownership");
     }
-    if (reasons.length === 0) {
-      summary.unchanged++;
-      return;
-    }
     summary.update++;
     changes.push({ action: "update", reasons, ...base() });
   }
 
-  /** Creates and reposts (kept inputs post nothing) whose URL a live input keeps. */
+  /** Whether a live input must wait: its id is not declared yet, and may still be. */
+  function mustHold(id: string): boolean {
+    return !complete && desired.indexOf(id) === undefined;
+  }
+
+  function hold(input: ApiInput): void {
+    if (held.has(input.id)) return; // a stream may repeat an id under concurrent writes
+    const facts = liveFacts(input);
+    const hashable = facts.byteUpload && facts.recordedSha256 === undefined ? input : undefined;
+    held.set(input.id, { facts, before: JSON.stringify(normaliseLiveInput(input)), hashable });
+  }
+
+  function wantsImageHash(input: ApiInput): boolean {
+    const index = desired.indexOf(input.id);
+    if (index === undefined || seenAt(index) !== 0 || !desired.isFile(index)) return false;
+    return isByteUpload(input) && readOwnershipMarker(input.data?.metadata)?.sha256 === undefined;
+  }
+
+  /** Posted inputs whose URL a live input this plan keeps holds: refused by the API. */
   function conflicts(): PlanConflict[] {
-    if (holders.size === 0) return [];
+    const posted = new Map<string, number[]>();
+    for (let index = 0; index < desired.size; index++) {
+      if (seenAt(index) === SEEN_KEPT) continue;
+      const url = desired.claimedUrlAt(index);
+      if (url === undefined) continue;
+      const list = posted.get(url);
+      if (list === undefined) posted.set(url, [index]);
+      else list.push(index);
+    }
+    if (posted.size === 0) return [];
     const found = new Map<string, PlanConflict>();
-    desired.forEach((input, index) => {
-      const url = seen[index] === SEEN_KEPT ? undefined : claimedUrl(input);
-      if (url === undefined) return;
-      for (const holder of holders.get(url) ?? []) {
-        if (holder.live_id === input.id) continue;
-        found.set(JSON.stringify([input.id, holder.live_id]), { id: input.id, url, ...holder });
+    const add = (index: number, url: string, holder: { live_id: string; prunable: boolean }) => {
+      const id = desired.idAt(index);
+      if (holder.live_id === id) return;
+      found.set(JSON.stringify([id, holder.live_id]), { id, url, ...holder });
+    };
+    // Declared inputs kept live hold their declared URL (a kept URL input's image is the same).
+    for (let index = 0; index < desired.size; index++) {
+      if (seenAt(index) !== SEEN_KEPT || desired.isFile(index)) continue;
+      const url = desired.imageAt(index).trim();
+      for (const poster of posted.get(url) ?? []) {
+        add(poster, url, { live_id: desired.idAt(index), prunable: false });
       }
-    });
+    }
+    for (const [url, list] of holders) {
+      for (const poster of posted.get(url) ?? [])
+        for (const holder of list) add(poster, url, holder);
+    }
     return [...found.values()].sort(
       (a, b) => compareText(a.id, b.id) || compareText(a.live_id, b.live_id),
     );
   }
 
   return {
-    wantsImageHash(input: ApiInput): boolean {
-      const index = desiredIndex.get(input.id);
-      if (index === undefined || seen[index] !== 0) return false;
-      return needsImageHash((desired[index] as DesiredInput).image, input);
+    wantsImageHash,
+    get pending() {
+      return held.size;
     },
     observe(input: ApiInput, verifiedSha256?: string): void {
       if (finished) throw new Error("observe() called after finish()");
-      const index = desiredIndex.get(input.id);
+      if (mustHold(input.id)) {
+        hold(input);
+        return;
+      }
+      const index = desired.indexOf(input.id);
       if (index === undefined) {
         if (deleted.has(input.id)) return;
         live.total++;
-        observeUndeclared(input);
+        observeUndeclared(liveFacts(input), () => normaliseLiveInput(input));
         return;
       }
       // A stream that repeats an id (concurrent writes) must not produce two changes.
-      if (seen[index] !== 0) return;
+      if (seenAt(index) !== 0) return;
       live.total++;
-      seen[index] = SEEN_KEPT;
-      observeDeclared(index, desired[index] as DesiredInput, input, verifiedSha256);
+      observeDeclared(index, liveFacts(input), () => normaliseLiveInput(input), verifiedSha256);
+    },
+    desiredAdded(): ApiInput[] {
+      const toHash: ApiInput[] = [];
+      const added = desired.size;
+      for (let index = matchedUpTo; index < added; index++) {
+        if (held.size === 0) break;
+        const id = desired.idAt(index);
+        const entry = held.get(id);
+        if (entry === undefined) continue;
+        held.delete(id);
+        if (entry.hashable !== undefined && wantsImageHash(entry.hashable)) {
+          toHash.push(entry.hashable);
+          continue;
+        }
+        live.total++;
+        observeDeclared(index, entry.facts, () => JSON.parse(entry.before) as ApiInput, undefined);
+      }
+      matchedUpTo = added;
+      return toHash;
+    },
+    desiredComplete(): void {
+      if (matchedUpTo < desired.size)
+        throw new Error("desiredAdded() must run before desiredComplete()");
+      complete = true;
+      for (const [id, entry] of held) {
+        held.delete(id);
+        live.total++;
+        observeUndeclared(entry.facts, () => JSON.parse(entry.before) as ApiInput);
+      }
     },
     finish(): DiffResult {
       if (finished) throw new Error("finish() called twice");
+      if (!complete) throw new Error("finish() called before desiredComplete()");
       finished = true;
-      desired.forEach((input, index) => {
-        if (seen[index] !== 0) return;
+      for (let index = 0; index < desired.size; index++) {
+        if (seenAt(index) !== 0) continue;
+        const input = desired.inputAt(index);
         summary.create++;
         changes.push({
           action: "create",
           id: input.id,
-          ...originOf(input),
+          ...(input.origin === undefined ? {} : { origin: input.origin }),
           after: toPlannedInput(input, plannedOptions),
         });
-      });
+      }
       return { changes, summary, live, conflicts: conflicts() };
     },
   };
 }
 
-/** The URL a declared input posts without `allow_duplicate_url`, trimmed; else undefined. */
-function claimedUrl(input: DesiredInput): string | undefined {
-  return input.image.kind === "url" && !input.allowDuplicateUrl
-    ? input.image.url.trim()
-    : undefined;
-}
-
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A source input's origin, for the change that plans it. */
-function originOf(desired: DesiredInput): { origin?: string } {
-  return desired.origin === undefined ? {} : { origin: desired.origin };
 }
 
 /** The diff over a whole live listing at once (a wrapper over {@link createDiffer}). */

@@ -1,13 +1,20 @@
 import type { InputsApi } from "../api/client-types.js";
 import type { ApiInput } from "../api/types.js";
-import type { Manifest } from "../manifest/types.js";
-import { createDiffer } from "./diff.js";
+import type { DesiredIndex } from "../manifest/desired-index.js";
+import type { Manifest } from "../manifest/manifest.js";
+import type { DesiredFeed } from "./desired-feed.js";
+import { createDiffer, type Differ } from "./diff.js";
 import { buildPlan } from "./plan.js";
 import type { Plan, PlanTarget } from "./types.js";
 
 /** What {@link planLiveApp} needs: the manifest, where to read the live app, and the options. */
 export interface LivePlanRequest {
-  manifest: Pick<Manifest, "path" | "name" | "sha256" | "inputs">;
+  manifest: Pick<Manifest, "path" | "name" | "sha256">;
+  /**
+   * The declared inputs: a complete index, or a feed a loader is still filling (the app is then
+   * read while the manifest loads; a failed load stops the reading and is the error thrown).
+   */
+  desired: DesiredIndex | DesiredFeed;
   /** The live app: the API client, or anything that streams its inputs page by page. */
   api: Pick<InputsApi, "streamInputs">;
   /** Recorded in the plan (the target it was made for). */
@@ -36,28 +43,63 @@ export interface LivePlan {
 }
 
 /**
+ * Live inputs held back for ids the loading manifest has not declared yet, beyond which reading
+ * the app waits for the loader (about 50 MB of held inputs).
+ */
+const MAX_HELD = 100_000;
+
+/**
  * The planning entry point: streams the live app page by page into the pure differ, so memory
- * holds one page plus the desired index and the changes, then assembles the plan. No I/O but the
- * injected `api`.
+ * holds one page plus the desired index and the changes, then assembles the plan. With a feed,
+ * the app is read while the manifest loads. No I/O but the injected `api`.
  */
 export async function planLiveApp(request: LivePlanRequest): Promise<LivePlan> {
   const { manifest } = request;
+  const feed = "done" in request.desired ? request.desired : undefined;
   const differ = createDiffer({
     manifestName: manifest.name,
-    desired: manifest.inputs,
+    desired: feed === undefined ? (request.desired as DesiredIndex) : feed.index,
+    loading: feed !== undefined,
     prune: request.prune,
     ...(request.manifestDir === undefined ? {} : { manifestDir: request.manifestDir }),
   });
+  // A failed load stops the reading at once; its error wins over any error of the reading.
+  const reading = new AbortController();
+  const stopReading = () => reading.abort(request.signal?.reason);
+  request.signal?.addEventListener("abort", stopReading, { once: true });
+  feed?.done.catch(() => reading.abort());
   let pages = 0;
-  for await (const page of request.api.streamInputs({ signal: request.signal })) {
-    pages++;
-    for (const input of page) {
-      const hash =
-        request.hashLiveImage !== undefined && differ.wantsImageHash(input)
-          ? await request.hashLiveImage(input, request.signal)
-          : undefined;
-      differ.observe(input, hash);
+  try {
+    for await (const page of request.api.streamInputs({ signal: reading.signal })) {
+      pages++;
+      for (const input of page) {
+        const hash =
+          request.hashLiveImage !== undefined && differ.wantsImageHash(input)
+            ? await request.hashLiveImage(input, reading.signal)
+            : undefined;
+        differ.observe(input, hash);
+      }
+      if (feed === undefined) continue;
+      await matchHeld(differ, request, reading.signal);
+      while (differ.pending > MAX_HELD && !feed.isSettled) {
+        await feed.changed();
+        await matchHeld(differ, request, reading.signal);
+      }
     }
+    if (feed !== undefined) {
+      await feed.done;
+      await matchHeld(differ, request, reading.signal);
+      differ.desiredComplete();
+    }
+  } catch (error) {
+    // A stopped plan stops at once; otherwise the manifest's problems come first.
+    if (feed !== undefined && request.signal?.aborted !== true) {
+      await feed.done.catch(() => undefined);
+      if (feed.failed !== undefined) throw feed.failed.error;
+    }
+    throw error;
+  } finally {
+    request.signal?.removeEventListener("abort", stopReading);
   }
   const { changes, summary, live, conflicts } = differ.finish();
   const plan = buildPlan({
@@ -70,4 +112,17 @@ export async function planLiveApp(request: LivePlanRequest): Promise<LivePlan> {
     conflicts,
   });
   return { plan, owned: live.owned, pages };
+}
+
+/** Matches held live inputs against newly declared ids, hashing the bytes of those that need it. */
+async function matchHeld(
+  differ: Differ,
+  request: LivePlanRequest,
+  signal: AbortSignal,
+): Promise<void> {
+  for (const input of differ.desiredAdded()) {
+    const hash =
+      request.hashLiveImage === undefined ? undefined : await request.hashLiveImage(input, signal);
+    differ.observe(input, hash);
+  }
 }

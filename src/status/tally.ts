@@ -5,7 +5,8 @@
  */
 import type { ApiInput } from "../api/types.js";
 import { DIFFERS, FAILED, type Outcome, SUCCESS } from "../errors.js";
-import type { DesiredInput } from "../manifest/types.js";
+import type { DesiredIndex } from "../manifest/desired-index.js";
+import { parseInputKey } from "../manifest/input-key.js";
 import { readOwnershipMarker } from "../plan/canonical.js";
 import { indexStateOf } from "../plan/input-status.js";
 
@@ -50,14 +51,10 @@ export interface StatusTally {
 
 export function createStatusTally(options: {
   manifestName: string;
-  desired: readonly DesiredInput[];
+  desired: DesiredIndex;
 }): StatusTally {
   const { manifestName, desired } = options;
-  const index = new Map<string, number>();
-  desired.forEach((input, i) => {
-    index.set(input.id, i);
-  });
-  const seen = new Uint8Array(desired.length);
+  const seen = new Uint8Array(desired.size);
   const concepts = new Map<string, ConceptCount>();
   const concept = (id: string) => {
     let count = concepts.get(id);
@@ -67,11 +64,13 @@ export function createStatusTally(options: {
     }
     return count;
   };
-  for (const input of desired) {
-    for (const c of input.concepts) if (c.value === 1) concept(c.id).declared++;
+  for (let i = 0; i < desired.size; i++) {
+    for (const c of parseInputKey(desired.keyAt(i)).concepts) {
+      if (c.value === 1) concept(c.id).declared++;
+    }
   }
   const status: ManifestStatus = {
-    declared: desired.length,
+    declared: desired.size,
     indexed: 0,
     pending: [],
     failed: [],
@@ -83,7 +82,7 @@ export function createStatusTally(options: {
 
   return {
     observe(live) {
-      const i = index.get(live.id);
+      const i = desired.indexOf(live.id);
       if (i === undefined) {
         const owner = readOwnershipMarker(live.data?.metadata)?.manifest;
         if (owner === manifestName) status.ownedUndeclared++;
@@ -107,9 +106,9 @@ export function createStatusTally(options: {
       (state === "failed" ? status.failed : status.pending).push(entry);
     },
     finish() {
-      desired.forEach((input, i) => {
-        if (seen[i] === 0) status.missing.push(input.id);
-      });
+      for (let i = 0; i < desired.size; i++) {
+        if (seen[i] === 0) status.missing.push(desired.idAt(i));
+      }
       status.concepts = [...concepts.values()].sort((a, b) =>
         a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
       );

@@ -8,7 +8,7 @@ import type { ApiInput } from "../../src/api/types.js";
 import { applyPlan } from "../../src/apply/executor.js";
 import type { ApplyReport } from "../../src/apply/types.js";
 import { loadManifest } from "../../src/manifest/load.js";
-import type { Manifest } from "../../src/manifest/types.js";
+import type { Manifest } from "../../src/manifest/manifest.js";
 import { canonicalJson, userMetadata } from "../../src/plan/canonical.js";
 import { planLiveApp } from "../../src/plan/live-plan.js";
 import type { Plan } from "../../src/plan/types.js";
@@ -73,6 +73,7 @@ export async function planAndApply(options: {
   const manifest = await mustLoad(options.manifestPath);
   const { plan } = await planLiveApp({
     manifest,
+    desired: manifest.inputs,
     api: options.api,
     target: { api_base: "test", user_id: "u", app_id: "a" },
     prune: options.prune ?? false,
@@ -107,6 +108,7 @@ export async function planOnly(manifestPath: string, api: ApiClient, prune = fal
   return (
     await planLiveApp({
       manifest,
+      desired: manifest.inputs,
       api,
       target: { api_base: "test", user_id: "u", app_id: "a" },
       prune,
@@ -131,7 +133,7 @@ export async function expectAppMatches(api: ApiClient, manifest: Manifest): Prom
   const ids = live.map((i) => i.id);
   expect(new Set(ids).size).toBe(ids.length);
   const byId = new Map(live.map((i) => [i.id, i]));
-  for (const want of manifest.inputs) {
+  for (const want of manifest.inputs.toArray()) {
     const got = byId.get(want.id);
     expect(got, `input ${want.id} is missing`).toBeDefined();
     if (got === undefined) continue;
@@ -146,7 +148,7 @@ export async function expectAppMatches(api: ApiClient, manifest: Manifest): Prom
     expect(concepts).toEqual(want.concepts.map((c) => `${c.id}=${c.value}`).sort());
     expect(canonicalJson(userMetadata(got.data?.metadata))).toBe(canonicalJson(want.metadata));
   }
-  const declared = new Set(manifest.inputs.map((i) => i.id));
+  const declared = new Set(manifest.inputs.toArray().map((i) => i.id));
   const strays = live.filter((i) => {
     const marker = (i.data?.metadata as Record<string, unknown> | undefined)?._dataset as
       | { manifest?: string }

@@ -255,7 +255,12 @@ describe("resuming an interrupted apply", () => {
       wait: { enabled: true, timeoutMs: 30_000 },
     });
     expect(report.failed).toEqual([]);
-    expect(report.created.sort()).toEqual(manifest.inputs.map((i) => i.id).sort());
+    expect(report.created.sort()).toEqual(
+      manifest.inputs
+        .toArray()
+        .map((i) => i.id)
+        .sort(),
+    );
     await expectAppMatches(api, manifest);
   });
 
@@ -363,7 +368,12 @@ describe("limits and outages", () => {
       manifest: { path, name: "down", sha256: manifest.sha256 },
       target: { api_base: em.url, user_id: "u", app_id: "down" },
       prune: false,
-      ...diffInputs({ manifestName: "down", desired: manifest.inputs, prune: false, live: [] }),
+      ...diffInputs({
+        manifestName: "down",
+        desired: manifest.inputs.toArray(),
+        prune: false,
+        live: [],
+      }),
     });
     const report = await applyPlan({
       plan,

@@ -148,7 +148,7 @@ describe("dataset export against the emulator", () => {
     ]);
     const loaded = await mustLoad(split.files[0] as string);
     const shape = (m: typeof loaded) =>
-      m.inputs.map(({ id, image, concepts, metadata, allowDuplicateUrl }) => ({
+      m.inputs.toArray().map(({ id, image, concepts, metadata, allowDuplicateUrl }) => ({
         id,
         image,
         concepts,
@@ -255,10 +255,12 @@ describe("--download against an API that hosts byte uploads", () => {
     expect(exitCodeOf(code), io.stderr.join("\n")).toBe(0);
     const sha = createHash("sha256").update(RED_PNG).digest("hex");
     const manifest = parse(await readFile(join(work.dir, "pics/dataset.yaml"), "utf8"));
-    expect(manifest.inputs).toEqual([{ id: "pic", file: `images/${sha}.png`, concepts: ["red"] }]);
+    expect(manifest.inputs).toEqual([
+      { id: "pic", file: `images/${sha}.png`, concepts: ["red"] },
+    ]);
     expect(await readFile(join(work.dir, `pics/images/${sha}.png`))).toEqual(RED_PNG);
     const loaded = await mustLoad(join(work.dir, "pics/dataset.yaml"));
-    expect(loaded.inputs[0]?.image).toMatchObject({ kind: "file", sha256: sha });
+    expect(loaded.inputs.inputAt(0).image).toMatchObject({ kind: "file", sha256: sha });
 
     expect(seen.find((r) => r.path.startsWith("/orig/"))?.auth).toBe(`Key ${PAT}`);
     expect(foreign).toEqual([]);

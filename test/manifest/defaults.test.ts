@@ -87,7 +87,7 @@ describe("defaults through the loader", () => {
       "more.yaml": "inputs:\n  - id: included\n    url: https://img.example.com/2.jpg\n",
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
-    const [plain, custom, included] = manifest.inputs;
+    const [plain, custom, included] = manifest.inputs.toArray();
     expect(plain).toMatchObject({
       id: "plain",
       allowDuplicateUrl: true,
@@ -100,10 +100,11 @@ describe("defaults through the loader", () => {
     expect(custom).toMatchObject({
       id: "custom",
       allowDuplicateUrl: false,
+      // The loaded model lists concepts sorted by id (the planner compares them as a set).
       concepts: [
+        { id: "product", value: 1 },
         { id: "sale", value: 1 },
         { id: "shoe", value: 1 },
-        { id: "product", value: 1 },
       ],
       metadata: { source: "studio", dims: { unit: "px", width: 640 } },
     });
@@ -127,7 +128,7 @@ describe("defaults through the loader", () => {
       ].join("\n"),
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
-    const [a, b] = manifest.inputs;
+    const [a, b] = manifest.inputs.toArray();
     expect(a?.metadata).toEqual({ dims: { unit: "px", w: 1 } });
     expect(b?.metadata).toEqual({ dims: { unit: "px", w: 1 } });
     expect(a?.metadata.dims).not.toBe(b?.metadata.dims);

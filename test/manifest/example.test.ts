@@ -17,7 +17,7 @@ describe("examples/dataset.yaml", () => {
     expect(manifest.sha256).toBe(
       createHash("sha256").update(readFileSync("examples/dataset.yaml")).digest("hex"),
     );
-    expect(manifest.inputs.map((input) => input.id)).toEqual([
+    expect(manifest.inputs.toArray().map((input) => input.id)).toEqual([
       "metro-north",
       "puppy",
       "puppy-copy",
@@ -25,13 +25,13 @@ describe("examples/dataset.yaml", () => {
       "dog2",
       "wedding",
     ]);
-    const puppy = manifest.inputs[1];
+    const puppy = manifest.inputs.toArray()[1];
     expect(puppy).toEqual({
       id: "puppy",
       image: { kind: "url", url: "https://samples.clarifai.com/puppy.jpeg" },
       concepts: [
-        { id: "charlie", value: 1 },
         { id: "cat", value: 0 },
+        { id: "charlie", value: 1 },
       ],
       metadata: { source: "clarifai-docs", id: "id001", type: "animal", size: 100 },
       allowDuplicateUrl: true,
@@ -41,7 +41,7 @@ describe("examples/dataset.yaml", () => {
 
   it("has a real, small PNG as its file input, hashed", async () => {
     const manifest = manifestOf(await loadManifest("examples/dataset.yaml"));
-    const image = manifest.inputs.find((input) => input.id === "local-sunset")?.image;
+    const image = manifest.inputs.toArray().find((input) => input.id === "local-sunset")?.image;
     const bytes = readFileSync("examples/images/sunset.png");
     expect(bytes.subarray(0, 8)).toEqual(
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),

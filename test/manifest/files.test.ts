@@ -35,7 +35,7 @@ describe("file inputs", () => {
       "data/images/one.png": png,
     });
     const manifest = manifestOf(await loadManifest("data/dataset.yaml", { cwd: dir }));
-    expect(manifest.inputs.map((input) => input.image)).toEqual([
+    expect(manifest.inputs.toArray().map((input) => input.image)).toEqual([
       {
         kind: "file",
         absPath: join(dir, "data/images/one.png"),

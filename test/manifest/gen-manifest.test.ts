@@ -12,13 +12,19 @@ describe("bench/gen-manifest", () => {
     const path = await generateManifest({ n: 500, name: "gen-test", seed: 7, dir });
     const manifest = manifestOf(await loadManifest(path));
     expect(manifest.name).toBe("gen-test");
-    const declared = manifest.inputs.map((input) => ({
+    const declared = manifest.inputs.toArray().map((input) => ({
       id: input.id,
       url: input.image.kind === "url" ? input.image.url : "",
       concepts: input.concepts,
       metadata: input.metadata,
     }));
-    expect(declared).toEqual(generateInputs(500, 7));
+    // The loaded model lists concepts sorted by id.
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const expected = generateInputs(500, 7).map((input) => ({
+      ...input,
+      concepts: [...input.concepts].sort(byId),
+    }));
+    expect(declared).toEqual(expected);
   });
 
   it("is deterministic per seed, and varied", async () => {

@@ -32,7 +32,9 @@ export function useTempDirs(): {
 /** The problems of a failed load, formatted; fails the test if the load succeeded. */
 export function problemLines(result: LoadResult): string[] {
   if (result.ok)
-    throw new Error(`expected problems, got a manifest of ${result.manifest.inputs.length} inputs`);
+    throw new Error(
+      `expected problems, got a manifest of ${result.manifest.inputs.toArray().length} inputs`,
+    );
   return result.problems.map(formatProblem);
 }
 
@@ -57,10 +59,12 @@ export function pngNumbered(n: number): Buffer {
 
 /** What the source tests compare of each loaded input: id, concepts, metadata and origin. */
 export function inputSummaries(result: LoadResult) {
-  return manifestOf(result).inputs.map(({ id, concepts, metadata, origin }) => ({
-    id,
-    concepts,
-    metadata,
-    origin,
-  }));
+  return manifestOf(result)
+    .inputs.toArray()
+    .map(({ id, concepts, metadata, origin }) => ({
+      id,
+      concepts,
+      metadata,
+      origin,
+    }));
 }

@@ -27,8 +27,18 @@ describe("include", () => {
       "inputs/a.yaml",
       "inputs/b.yaml",
     ]);
-    expect(manifest.inputs.map((input) => input.id)).toEqual(["root1", "upper", "a1", "b1", "b2"]);
-    expect(manifest.inputs[2]?.source).toEqual({ file: "inputs/a.yaml", line: 2, column: 5 });
+    expect(manifest.inputs.toArray().map((input) => input.id)).toEqual([
+      "root1",
+      "upper",
+      "a1",
+      "b1",
+      "b2",
+    ]);
+    expect(manifest.inputs.toArray()[2]?.source).toEqual({
+      file: "inputs/a.yaml",
+      line: 2,
+      column: 5,
+    });
   });
 
   it("follows nested includes, each relative to its own file, and resolves files there too", async () => {
@@ -44,8 +54,8 @@ describe("include", () => {
       "parts/level1.yaml",
       "parts/deeper/level2.yaml",
     ]);
-    expect(manifest.inputs.map((input) => input.id)).toEqual(["one", "two"]);
-    const image = manifest.inputs[1]?.image;
+    expect(manifest.inputs.toArray().map((input) => input.id)).toEqual(["one", "two"]);
+    const image = manifest.inputs.toArray()[1]?.image;
     expect(image).toMatchObject({
       kind: "file",
       path: "pic.png",
@@ -62,7 +72,7 @@ describe("include", () => {
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
     expect(manifest.files).toEqual(["dataset.yaml", "left.yaml", "shared.yaml", "right.yaml"]);
-    expect(manifest.inputs.map((input) => input.id)).toEqual(["shared1"]);
+    expect(manifest.inputs.toArray().map((input) => input.id)).toEqual(["shared1"]);
   });
 
   it("reports a cycle at the include that closes it, naming the whole chain", async () => {

@@ -11,7 +11,7 @@ const { tree } = useTempDirs();
 /** The loader's promise: a manifest or well-formed one-line problems, never an exception. */
 function expectWellFormed(result: LoadResult): void {
   if (result.ok) {
-    expect(Array.isArray(result.manifest.inputs)).toBe(true);
+    expect(Array.isArray(result.manifest.inputs.toArray())).toBe(true);
     return;
   }
   expect(result.problems.length).toBeGreaterThan(0);

@@ -27,11 +27,11 @@ describe("csv sources", () => {
       {
         id: "r1",
         concepts: [
-          { id: "x", value: 1 },
-          { id: "y", value: 1 },
+          { id: "animal", value: 1 },
           { id: "cat", value: 1 },
           { id: "dog", value: 0 },
-          { id: "animal", value: 1 },
+          { id: "x", value: 1 },
+          { id: "y", value: 1 },
         ],
         metadata: { source: "csv", size: 12.5, ok: true, extra: { k: [1] }, note: 'a, "b"\nc' },
         origin: "labels.csv:2",
@@ -52,7 +52,7 @@ describe("csv sources", () => {
       ),
       "labels.csv": "id,link,c,n\na,https://img.example.com/a.jpg,p|q,007\n",
     });
-    const [input] = manifestOf(await loadManifest("dataset.yaml", { cwd: dir })).inputs;
+    const [input] = manifestOf(await loadManifest("dataset.yaml", { cwd: dir })).inputs.toArray();
     expect(input).toMatchObject({
       id: "a",
       image: { kind: "url", url: "https://img.example.com/a.jpg" },

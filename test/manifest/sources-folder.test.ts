@@ -58,7 +58,7 @@ describe("folder sources", () => {
       },
     ]);
     const manifest = manifestOf(result);
-    expect(manifest.inputs[0]?.image).toMatchObject({
+    expect(manifest.inputs.toArray()[0]?.image).toMatchObject({
       kind: "file",
       absPath: join(dir, "images/cat/1.png"),
     });
@@ -75,7 +75,7 @@ describe("folder sources", () => {
       "images/dog/3.png": pngNumbered(3),
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
-    expect(manifest.inputs.map(({ id, concepts }) => ({ id, concepts }))).toEqual([
+    expect(manifest.inputs.toArray().map(({ id, concepts }) => ({ id, concepts }))).toEqual([
       {
         id: idOf(pngNumbered(1)),
         concepts: [
@@ -167,7 +167,7 @@ describe("the hash cache", () => {
       return hashFile(absPath);
     };
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir, hashFile: hasher }));
-    expect(manifest.inputs[0]?.id).toBe(idOf(pngNumbered(1)));
+    expect(manifest.inputs.toArray()[0]?.id).toBe(idOf(pngNumbered(1)));
     expect(hashed).toHaveLength(1);
     hashed.length = 0;
     manifestOf(await loadManifest("dataset.yaml", { cwd: dir, hashFile: hasher }));
@@ -184,6 +184,6 @@ describe("the hash cache", () => {
       }),
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
-    expect(manifest.inputs[0]?.id).toBe(idOf(pngNumbered(1)));
+    expect(manifest.inputs.toArray()[0]?.id).toBe(idOf(pngNumbered(1)));
   });
 });

@@ -22,7 +22,9 @@ describe("jsonl sources", () => {
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
     expect(
-      manifest.inputs.map(({ id, concepts, origin, source }) => ({ id, concepts, origin, source })),
+      manifest.inputs
+        .toArray()
+        .map(({ id, concepts, origin, source }) => ({ id, concepts, origin, source })),
     ).toEqual([
       {
         id: "a",
@@ -40,10 +42,10 @@ describe("jsonl sources", () => {
         source: { file: "data/inputs.jsonl", line: 3, column: 0 },
       },
     ]);
-    const b = manifest.inputs[1];
+    const b = manifest.inputs.toArray()[1];
     expect(b?.image).toMatchObject({ kind: "file", absPath: join(dir, "data/pics/b.png") });
     expect(JSON.stringify(b?.metadata)).toBe(
-      '{"team":"vision","split":"train","__proto__":{"x":1}}',
+      '{"__proto__":{"x":1},"split":"train","team":"vision"}',
     );
     expect(Object.getPrototypeOf(b?.metadata)).toBe(Object.prototype);
   });

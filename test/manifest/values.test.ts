@@ -10,11 +10,11 @@ describe("values the manifest accepts as real clients write them", () => {
       "dataset.yaml":
         "version: 1\nname: v\ndefaults:\n  concepts: [{ id: d, value: false }]\ninputs:\n  - id: a\n    url: https://img.example.com/a.jpg\n    concepts: [{ id: yes, value: true }, { id: no, value: false }]\n",
     });
-    const [input] = manifestOf(await loadManifest("dataset.yaml", { cwd: dir })).inputs;
+    const [input] = manifestOf(await loadManifest("dataset.yaml", { cwd: dir })).inputs.toArray();
     expect(input?.concepts).toEqual([
-      { id: "yes", value: 1 },
-      { id: "no", value: 0 },
       { id: "d", value: 0 },
+      { id: "no", value: 0 },
+      { id: "yes", value: 1 },
     ]);
   });
 
@@ -32,7 +32,7 @@ describe("values the manifest accepts as real clients write them", () => {
         "",
       ].join("\n"),
     });
-    const [input] = manifestOf(await loadManifest("dataset.yaml", { cwd: dir })).inputs;
+    const [input] = manifestOf(await loadManifest("dataset.yaml", { cwd: dir })).inputs.toArray();
     const metadata = input?.metadata ?? {};
     expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
     expect(Object.keys(metadata)).toEqual(["__proto__", "constructor"]);

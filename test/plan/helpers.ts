@@ -1,4 +1,5 @@
 import type { ApiInput, JsonObject } from "../../src/api/types.js";
+import { DesiredIndex } from "../../src/manifest/desired-index.js";
 import type { DesiredConcept, DesiredInput } from "../../src/manifest/types.js";
 import { planLiveApp } from "../../src/plan/live-plan.js";
 import type { PlanHeader } from "../../src/plan/plan.js";
@@ -109,7 +110,8 @@ export async function planFrom(
   },
 ): Promise<Plan> {
   const { plan } = await planLiveApp({
-    manifest: { ...options.manifest, inputs: options.desired },
+    manifest: options.manifest,
+    desired: DesiredIndex.of(options.desired),
     api: appHolding(options.live),
     target: options.target,
     prune: options.prune,

@@ -140,12 +140,12 @@ describe("renderPlanJson", () => {
                 },
                 "concepts": [
                   {
-                    "id": "charlie",
-                    "value": 1
-                  },
-                  {
                     "id": "cat",
                     "value": 0
+                  },
+                  {
+                    "id": "charlie",
+                    "value": 1
                   }
                 ],
                 "metadata": {

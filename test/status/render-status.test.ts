@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DesiredIndex } from "../../src/manifest/desired-index.js";
 import type { DesiredInput } from "../../src/manifest/types.js";
 import { renderManifestStatusText } from "../../src/status/render-status.js";
 import { createStatusTally, statusOutcome } from "../../src/status/tally.js";
@@ -16,7 +17,12 @@ describe("status tally and text", () => {
   it("counts each declared input once and renders every group", () => {
     const tally = createStatusTally({
       manifestName: "m",
-      desired: [desired("a", ["cat"]), desired("b", ["cat"]), desired("c"), desired("d")],
+      desired: DesiredIndex.of([
+        desired("a", ["cat"]),
+        desired("b", ["cat"]),
+        desired("c"),
+        desired("d"),
+      ]),
     });
     const concepts = [{ id: "cat", value: 1 }];
     tally.observe({ id: "a", data: { concepts }, status: { code: 30000 } });
@@ -57,12 +63,15 @@ describe("status tally and text", () => {
   });
 
   it("exit codes: 0 when all indexed; 2 only with --detailed-exitcode for pending or missing", () => {
-    const tally = createStatusTally({ manifestName: "m", desired: [desired("a"), desired("b")] });
+    const tally = createStatusTally({
+      manifestName: "m",
+      desired: DesiredIndex.of([desired("a"), desired("b")]),
+    });
     tally.observe({ id: "a", status: { code: 30000 } });
     const missing = tally.finish();
     expect(statusOutcome(missing, false)).toEqual({ kind: "success" });
     expect(statusOutcome(missing, true)).toEqual({ kind: "differs" });
-    const all = createStatusTally({ manifestName: "m", desired: [desired("a")] });
+    const all = createStatusTally({ manifestName: "m", desired: DesiredIndex.of([desired("a")]) });
     all.observe({ id: "a", status: { code: 30000 } });
     expect(statusOutcome(all.finish(), true)).toEqual({ kind: "success" });
   });

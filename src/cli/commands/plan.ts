@@ -55,13 +55,15 @@ export async function runPlan(
   }
   const notAManifest = notAManifestError(await classifySource(manifestPath, io.cwd), "plan");
   if (notAManifest !== undefined) throw notAManifest;
-  const { manifest, connection } = await connectForManifest(manifestPath, options, io);
+  const { loading, connection } = await connectForManifest(manifestPath, options, io);
+  const manifest = loading.root;
   const stop = listenForStop(io);
   let plan: Plan | undefined;
   const progress = readingProgress(io, clock);
   try {
     ({ plan } = await planLiveApp({
       manifest,
+      desired: loading.feed,
       api: countingReads(connection.api, progress),
       target: connection.target,
       prune: options.prune === true,
@@ -74,6 +76,7 @@ export async function runPlan(
   } finally {
     progress.stop();
     stop.dispose();
+    await loading.stop();
     await connection.close();
   }
   if (stop.received !== undefined || plan === undefined) {

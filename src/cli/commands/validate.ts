@@ -1,5 +1,5 @@
 import { FAILED, type Outcome, SUCCESS } from "../../errors.js";
-import { formatProblem, loadManifest } from "../../manifest/load.js";
+import { formatProblem, loadManifestInto } from "../../manifest/load.js";
 import { classifySource, notAManifestError } from "../classify-source.js";
 import type { CliIO } from "../io.js";
 
@@ -10,10 +10,12 @@ import type { CliIO } from "../io.js";
 export async function runValidate(manifestPath: string, io: CliIO): Promise<Outcome> {
   const notAManifest = notAManifestError(await classifySource(manifestPath, io.cwd), "validate");
   if (notAManifest !== undefined) throw notAManifest;
-  const result = await loadManifest(manifestPath, { cwd: io.cwd });
+  // Only counted: validation keeps no inputs.
+  let inputs = 0;
+  const result = await loadManifestInto(manifestPath, { add: () => inputs++ }, { cwd: io.cwd });
   if (result.ok) {
-    const { inputs, files, skipped } = result.manifest;
-    io.out(`valid: ${plural(inputs.length, "input")} (${plural(files.length, "manifest file")})`);
+    const { files, skipped } = result.manifest;
+    io.out(`valid: ${plural(inputs, "input")} (${plural(files.length, "manifest file")})`);
     if (skipped !== undefined && skipped.hidden + skipped.notImages > 0) {
       io.err(
         `skipped under folder sources: ${plural(skipped.hidden, "hidden file")}, ${plural(skipped.notImages, "file")} not named as an image`,

@@ -164,6 +164,6 @@ async function checkBatch(
       resolver.unreadable++;
       return;
     }
-    resolver.inputs.push(normaliser.normalise(item.raw, { image, source, origin: item.origin }));
+    resolver.inputs.add(normaliser.normalise(item.raw, { image, source, origin: item.origin }));
   });
 }

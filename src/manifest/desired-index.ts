@@ -1,0 +1,279 @@
+/**
+ * The declared inputs of a loaded manifest, kept compact: per input only what decides "same or
+ * not" against the live app (id, image identity, the key of concepts + metadata, two flags) and
+ * where it was declared, in columns rather than objects. A full {@link DesiredInput} is rebuilt
+ * on demand, for the few inputs a plan changes. A million inputs cost about a third of their
+ * object model. Pure.
+ */
+import { inputKey, parseInputKey } from "./input-key.js";
+import {
+  type DesiredImage,
+  type DesiredInput,
+  OWNERSHIP_KEY,
+  type SourceLocation,
+} from "./types.js";
+
+const FILE = 1;
+const ALLOW_DUPLICATE_URL = 2;
+
+/** What a file image needs besides its sha256. */
+type FileFacts = [absPath: string, path: string, size: number];
+
+/** A run of consecutive inputs in transferable form (plain arrays of strings and numbers). */
+export interface DesiredChunk {
+  ids: string[];
+  /** The URL as declared, or the sha256 of a file. */
+  images: string[];
+  flags: number[];
+  keys: string[];
+  /** File facts by position in the chunk. */
+  files: [number, ...FileFacts][];
+  /** Source file name per input (a table of names keeps repeats cheap). */
+  sourceNames: string[];
+  sourceFiles: number[];
+  lines: number[];
+  columns: number[];
+  /** Origins by position in the chunk (sources only). */
+  origins: [number, string][];
+}
+
+/** Where declared inputs go as a load normalises them. */
+export interface DesiredSink {
+  add(input: DesiredInput): void;
+}
+
+/** Compact columns of declared inputs, in load order. */
+class Columns {
+  readonly ids: string[] = [];
+  readonly images: string[] = [];
+  readonly flags: number[] = [];
+  readonly keys: string[] = [];
+  readonly files = new Map<number, FileFacts>();
+  readonly sourceNames: string[] = [];
+  private readonly sourceNameIndex = new Map<string, number>();
+  readonly sourceFiles: number[] = [];
+  readonly lines: number[] = [];
+  readonly columns: number[] = [];
+  readonly origins = new Map<number, string>();
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  push(input: DesiredInput): void {
+    const at = this.ids.length;
+    this.ids.push(input.id);
+    const { image } = input;
+    let flags = input.allowDuplicateUrl ? ALLOW_DUPLICATE_URL : 0;
+    if (image.kind === "file") {
+      flags |= FILE;
+      this.images.push(image.sha256);
+      this.files.set(at, [image.absPath, image.path, image.size]);
+    } else this.images.push(image.url);
+    this.flags.push(flags);
+    this.keys.push(inputKey(input.concepts, input.metadata, OWNERSHIP_KEY));
+    this.pushSource(input.source.file, input.source.line, input.source.column);
+    if (input.origin !== undefined) this.origins.set(at, input.origin);
+  }
+
+  pushSource(file: string, line: number, column: number): void {
+    let name = this.sourceNameIndex.get(file);
+    if (name === undefined) {
+      name = this.sourceNames.length;
+      this.sourceNames.push(file);
+      this.sourceNameIndex.set(file, name);
+    }
+    this.sourceFiles.push(name);
+    this.lines.push(line);
+    this.columns.push(column);
+  }
+
+  /** Inputs [from, to) as a chunk. */
+  chunk(from: number, to: number): DesiredChunk {
+    const files: DesiredChunk["files"] = [];
+    const origins: DesiredChunk["origins"] = [];
+    for (let i = from; i < to; i++) {
+      const file = this.files.get(i);
+      if (file !== undefined) files.push([i - from, ...file]);
+      const origin = this.origins.get(i);
+      if (origin !== undefined) origins.push([i - from, origin]);
+    }
+    return {
+      ids: this.ids.slice(from, to),
+      images: this.images.slice(from, to),
+      flags: this.flags.slice(from, to),
+      keys: this.keys.slice(from, to),
+      files,
+      sourceNames: [...this.sourceNames],
+      sourceFiles: this.sourceFiles.slice(from, to),
+      lines: this.lines.slice(from, to),
+      columns: this.columns.slice(from, to),
+      origins,
+    };
+  }
+
+  append(chunk: DesiredChunk): void {
+    const base = this.ids.length;
+    for (let i = 0; i < chunk.ids.length; i++) {
+      this.ids.push(chunk.ids[i] as string);
+      this.images.push(chunk.images[i] as string);
+      this.flags.push(chunk.flags[i] as number);
+      this.keys.push(chunk.keys[i] as string);
+      this.pushSource(
+        chunk.sourceNames[chunk.sourceFiles[i] as number] ?? "",
+        chunk.lines[i] as number,
+        chunk.columns[i] as number,
+      );
+    }
+    for (const [at, ...facts] of chunk.files) this.files.set(base + at, facts);
+    for (const [at, origin] of chunk.origins) this.origins.set(base + at, origin);
+  }
+
+  /** Drops every input (after they were handed on as a chunk). */
+  clear(): void {
+    this.ids.length = 0;
+    this.images.length = 0;
+    this.flags.length = 0;
+    this.keys.length = 0;
+    this.files.clear();
+    this.sourceFiles.length = 0;
+    this.lines.length = 0;
+    this.columns.length = 0;
+    this.origins.clear();
+  }
+}
+
+/**
+ * The declared inputs of a manifest by id. Ids are unique (the loader reports duplicates as
+ * problems; adding one twice here is a bug and throws).
+ */
+export class DesiredIndex implements DesiredSink {
+  private readonly columns = new Columns();
+  private readonly byId = new Map<string, number>();
+
+  /** An index of the given inputs (tests and small callers). */
+  static of(inputs: Iterable<DesiredInput>): DesiredIndex {
+    const index = new DesiredIndex();
+    for (const input of inputs) index.add(input);
+    return index;
+  }
+
+  get size(): number {
+    return this.columns.size;
+  }
+
+  add(input: DesiredInput): void {
+    this.claimId(input.id);
+    this.columns.push(input);
+  }
+
+  /** Appends a chunk made by another index's sink (e.g. a loader on a worker thread). */
+  append(chunk: DesiredChunk): void {
+    for (const id of chunk.ids) this.claimId(id, this.byId.size);
+    this.columns.append(chunk);
+  }
+
+  private claimId(id: string, at = this.columns.size): void {
+    if (this.byId.has(id)) throw new Error(`duplicate desired input id ${JSON.stringify(id)}`);
+    this.byId.set(id, at);
+  }
+
+  /** Position of a declared id, or undefined. */
+  indexOf(id: string): number | undefined {
+    return this.byId.get(id);
+  }
+
+  idAt(index: number): string {
+    return this.columns.ids[index] as string;
+  }
+
+  isFile(index: number): boolean {
+    return ((this.columns.flags[index] as number) & FILE) !== 0;
+  }
+
+  /** The declared URL of a URL input, or the sha256 of a file input. */
+  imageAt(index: number): string {
+    return this.columns.images[index] as string;
+  }
+
+  /** The URL a URL input posts without `allow_duplicate_url`, trimmed; else undefined. */
+  claimedUrlAt(index: number): string | undefined {
+    const flags = this.columns.flags[index] as number;
+    return (flags & (FILE | ALLOW_DUPLICATE_URL)) === 0
+      ? (this.columns.images[index] as string).trim()
+      : undefined;
+  }
+
+  /** The {@link inputKey} of its concepts and metadata. */
+  keyAt(index: number): string {
+    return this.columns.keys[index] as string;
+  }
+
+  originAt(index: number): string | undefined {
+    return this.columns.origins.get(index);
+  }
+
+  /** The full input at `index`: concepts sorted by id, metadata keys sorted. */
+  inputAt(index: number): DesiredInput {
+    const c = this.columns;
+    const flags = c.flags[index] as number;
+    const file = c.files.get(index);
+    const image: DesiredImage =
+      (flags & FILE) !== 0 && file !== undefined
+        ? {
+            kind: "file",
+            absPath: file[0],
+            path: file[1],
+            sha256: this.imageAt(index),
+            size: file[2],
+          }
+        : { kind: "url", url: this.imageAt(index) };
+    const { concepts, metadata } = parseInputKey(this.keyAt(index));
+    const source: SourceLocation = {
+      file: c.sourceNames[c.sourceFiles[index] as number] ?? "",
+      line: c.lines[index] as number,
+      column: c.columns[index] as number,
+    };
+    const origin = c.origins.get(index);
+    return {
+      id: this.idAt(index),
+      image,
+      concepts: concepts as DesiredInput["concepts"],
+      metadata,
+      allowDuplicateUrl: (flags & ALLOW_DUPLICATE_URL) !== 0,
+      source,
+      ...(origin === undefined ? {} : { origin }),
+    };
+  }
+
+  /** Every input, rebuilt (small manifests and tests; a large plan never asks for all). */
+  toArray(): DesiredInput[] {
+    const out: DesiredInput[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.inputAt(i));
+    return out;
+  }
+}
+
+/**
+ * A sink that hands inputs on in chunks of `chunkSize` (and the rest on {@link flush}), keeping
+ * none: a loader on a worker thread sends them to the planner as it goes.
+ */
+export class ChunkingSink implements DesiredSink {
+  private readonly columns = new Columns();
+
+  constructor(
+    private readonly chunkSize: number,
+    private readonly send: (chunk: DesiredChunk) => void,
+  ) {}
+
+  add(input: DesiredInput): void {
+    this.columns.push(input);
+    if (this.columns.size >= this.chunkSize) this.flush();
+  }
+
+  flush(): void {
+    if (this.columns.size === 0) return;
+    this.send(this.columns.chunk(0, this.columns.size));
+    this.columns.clear();
+  }
+}

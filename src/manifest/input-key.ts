@@ -1,0 +1,113 @@
+/**
+ * The comparison key of an input's concepts and user metadata: one string that two inputs share
+ * exactly when the planner must call them the same — concepts as a set of (id, value), metadata
+ * as JSON with object key order ignored, arrays in order, numbers as numbers. The planner keeps
+ * this string per declared input instead of the objects (a million inputs), compares it with the
+ * live input's, and parses it back only for the inputs that change. Pure.
+ */
+import type { JsonObject } from "../api/types.js";
+
+/** A concept as the key holds it: `[id, value]`. */
+type ConceptPair = [string, number];
+
+/** Separates the concepts part from the metadata part (JSON text never holds a raw newline). */
+const PART_SEPARATOR = "\n";
+
+/**
+ * The key of concepts (distinct ids, or the last value of a repeated id wins) and user metadata
+ * (the caller drops the reserved `_dataset` key, or names it in `skipKey`).
+ */
+export function inputKey(
+  concepts: readonly { readonly id: string; readonly value?: number | boolean }[] | undefined,
+  metadata: Readonly<Record<string, unknown>> | undefined,
+  skipKey?: string,
+): string {
+  return `${conceptsText(concepts)}${PART_SEPARATOR}${canonicalText(metadata ?? {}, skipKey)}`;
+}
+
+/** The concepts part of a key (for telling which part differs). */
+export function conceptsPart(key: string): string {
+  return key.slice(0, key.indexOf(PART_SEPARATOR));
+}
+
+/** The concepts and metadata a key stands for: concepts sorted by id, metadata keys sorted. */
+export function parseInputKey(key: string): {
+  concepts: { id: string; value: number }[];
+  metadata: JsonObject;
+} {
+  const cut = key.indexOf(PART_SEPARATOR);
+  const pairs = JSON.parse(key.slice(0, cut)) as ConceptPair[];
+  const metadata = JSON.parse(key.slice(cut + 1)) as JsonObject;
+  return { concepts: pairs.map(([id, value]) => ({ id, value })), metadata };
+}
+
+/** A concept's value as a number: missing is the API's default 1, booleans are 1 and 0. */
+function conceptValue(value: number | boolean | undefined): number {
+  return value === undefined ? 1 : Number(value);
+}
+
+function conceptsText(
+  concepts: readonly { readonly id: string; readonly value?: number | boolean }[] | undefined,
+): string {
+  if (concepts === undefined || concepts.length === 0) return "[]";
+  const byId = new Map<string, number>();
+  for (const concept of concepts) byId.set(concept.id, conceptValue(concept.value));
+  const ids = [...byId.keys()].sort(compareText);
+  let out = "[";
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as string;
+    if (i > 0) out += ",";
+    out += `[${JSON.stringify(id)},${numberText(byId.get(id) as number)}]`;
+  }
+  return `${out}]`;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function numberText(value: number): string {
+  return Number.isFinite(value) ? String(value) : "null";
+}
+
+/**
+ * JSON text with object keys sorted (by code unit) at every depth; `undefined` members are
+ * dropped, undefined array items and non-finite numbers are `null`, as JSON.stringify writes them.
+ * `skipKey` is dropped at the top level only.
+ */
+export function canonicalText(value: unknown, skipKey?: string): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return numberText(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      break;
+    default:
+      return "null";
+  }
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      const item: unknown = value[i];
+      out += item === undefined ? "null" : canonicalText(item);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort(compareText);
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined || key === skipKey) continue;
+    if (!first) out += ",";
+    first = false;
+    out += `${JSON.stringify(key)}:${canonicalText(member)}`;
+  }
+  return `${out}}`;
+}

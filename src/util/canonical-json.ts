@@ -1,0 +1,28 @@
+/** Canonical JSON text: the one spelling of a JSON value that equal values share. Pure. */
+import { setOwnKey } from "./own-key.js";
+
+/**
+ * A copy of a JSON value with object keys sorted at every depth; arrays keep their order.
+ * `undefined` members are dropped and non-finite numbers become `null`, as JSON.stringify does.
+ */
+export function sortKeysDeep(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    return typeof value === "number" && !Number.isFinite(value) ? null : value;
+  }
+  if (Array.isArray(value))
+    return value.map((item) => (item === undefined ? null : sortKeysDeep(item)));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) setOwnKey(out, key, sortKeysDeep(member));
+  }
+  return out;
+}
+
+/**
+ * Canonical JSON text: keys sorted at every depth, arrays in order, numbers as JS numbers (so the
+ * API's double `100.0` and the manifest's `100` are the same). `indent` pretty-prints.
+ */
+export function canonicalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(sortKeysDeep(value), null, indent) ?? "null";
+}

@@ -105,6 +105,11 @@ interface HeldLive {
   before: string;
   /** The input itself, kept only when its bytes may have to be hashed. */
   hashable: ApiInput | undefined;
+  /**
+   * Later listings of the same id (a stream may repeat one under concurrent writes): a declared
+   * id is decided by its first, an undeclared one counts each, as when it is not held.
+   */
+  repeats: { facts: LiveFacts; before: string }[];
 }
 
 function liveFacts(live: ApiInput): LiveFacts {
@@ -303,10 +308,22 @@ export function createDiffer(options: DiffOptions): Differ {
   }
 
   function hold(input: ApiInput): void {
-    if (held.has(input.id)) return; // a stream may repeat an id under concurrent writes
+    const known = held.get(input.id);
+    if (known !== undefined) {
+      known.repeats.push({
+        facts: liveFacts(input),
+        before: JSON.stringify(normaliseLiveInput(input)),
+      });
+      return;
+    }
     const facts = liveFacts(input);
     const hashable = facts.byteUpload && facts.recordedSha256 === undefined ? input : undefined;
-    held.set(input.id, { facts, before: JSON.stringify(normaliseLiveInput(input)), hashable });
+    held.set(input.id, {
+      facts,
+      before: JSON.stringify(normaliseLiveInput(input)),
+      hashable,
+      repeats: [],
+    });
   }
 
   function wantsImageHash(input: ApiInput): boolean {
@@ -398,8 +415,11 @@ export function createDiffer(options: DiffOptions): Differ {
       complete = true;
       for (const [id, entry] of held) {
         held.delete(id);
-        live.total++;
-        observeUndeclared(entry.facts, () => JSON.parse(entry.before) as ApiInput);
+        for (const listing of [entry, ...entry.repeats]) {
+          if (deleted.has(id)) break;
+          live.total++;
+          observeUndeclared(listing.facts, () => JSON.parse(listing.before) as ApiInput);
+        }
       }
     },
     finish(): DiffResult {

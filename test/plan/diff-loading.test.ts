@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { ApiInput } from "../../src/api/types.js";
+import type { ApiInput, JsonObject } from "../../src/api/types.js";
 import { ChunkingSink, type DesiredChunk, DesiredIndex } from "../../src/manifest/desired-index.js";
 import type { DesiredInput } from "../../src/manifest/types.js";
 import { createDiffer, type DiffResult, diffInputs } from "../../src/plan/diff.js";
@@ -13,7 +13,7 @@ import { fileInput, liveInput, NAME, SHA_A, SHA_B, urlInput } from "./helpers.js
 
 const IDS = ["a", "b", "c", "d", "e", "f", "g", "h"];
 const conceptSets = [[], ["cat"], ["cat", "dog"], [{ id: "dog", value: 0 as const }]];
-const metadatas = [{}, { split: "train" }, { split: "test", tags: [1, 2] }];
+const metadatas: JsonObject[] = [{}, { split: "train" }, { split: "test", tags: [1, 2] }];
 
 const desiredArb = fc.uniqueArray(fc.constantFrom(...IDS), { maxLength: IDS.length }).chain((ids) =>
   fc.tuple(

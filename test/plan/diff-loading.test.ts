@@ -44,7 +44,7 @@ const liveArb = fc.array(
     .record({
       id: fc.constantFrom(...IDS, "x", "y"),
       url: fc.constantFrom("1", "2", "3", "bytes"),
-      concepts: fc.constantFrom(
+      concepts: fc.constantFrom<{ id: string; value?: number }[]>(
         [],
         [{ id: "cat" }],
         [{ id: "dog", value: 1 }, { id: "cat" }],

@@ -363,7 +363,7 @@ export function renderReport(results: BenchResults, notes: ReportNotes = {}): st
           String(row.runs),
           row.cliMs.toFixed(1),
           row.nodeMs.toFixed(1),
-          `+${row.deltaMs.toFixed(1)}`,
+          `+${row.deltaMs.toFixed(1)}${row.otherLoad > NOISY ? " †" : ""}`,
           load(row.otherLoad),
         ]),
       ),

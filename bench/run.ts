@@ -10,7 +10,9 @@
  *   npm run bench -- --keep            keep the temporary directory
  *   node dist/bench/run.js --render bench/last-run.json
  *                                      re-render docs/benchmarks.md from saved results (after
- *                                      editing bench/analysis.md), without measuring again
+ *                                      editing bench/analysis.md, or after a full run of
+ *                                      bench/sources.ts wrote bench/sources.md), without measuring
+ *                                      again
  *
  * Scenario ids: startup, plan-{sync,changed,empty,stages}-{10k,100k,1m}, validate-100k,
  * apply-{10k,100k}-{0,50}ms-c{1,4,16}, wait-{10k,100k} (quick: 10k, apply and wait 5k–10k).

@@ -76,6 +76,17 @@ const only = argv.includes("--only")
   : undefined;
 const wants = (kind: string) => only === undefined || only.includes(kind);
 const reps = option("reps", 1);
+for (let i = 0; i < argv.length; i++) {
+  const arg = argv[i] ?? "";
+  const valued = [...sizeFlags, "--reps"].includes(arg);
+  const value = argv[i + 1] ?? "";
+  if (arg === "--write" || (valued && (arg === "--only" || Number(value) > 0))) {
+    if (valued) i++;
+    continue;
+  }
+  process.stderr.write(`bench/sources.ts: bad argument ${arg} ${value}; see the top of the file\n`);
+  process.exit(1);
+}
 const write = argv.includes("--write") || !sizeFlags.some((flag) => argv.includes(flag));
 
 const machine = describeMachine(REPO);

@@ -132,7 +132,9 @@ export function changeOnePercent(inputs: readonly GeneratedInput[]): {
     }
     if (kind === 1) {
       expected.update++;
-      const metadata: JsonObject = { ...input.metadata, price: 1 + Number(input.metadata.price) };
+      // `price` in catalog inputs, `score` in labelled ones.
+      const key = "price" in input.metadata ? "price" : "score";
+      const metadata: JsonObject = { ...input.metadata, [key]: 1 + Number(input.metadata[key]) };
       return { ...input, metadata };
     }
     expected.replace++;

@@ -1,6 +1,13 @@
 /**
- * Deterministic synthetic manifests for benchmarks and large tests: N catalogue-like inputs
- * (ids `img-000123`, URLs on img.example.com, 0–5 concepts, small nested metadata) from a seed.
+ * Deterministic synthetic manifests for benchmarks and large tests: N inputs (ids `img-000123`,
+ * URLs on img.example.com) from a seed, in one of two shapes:
+ *
+ * - `catalog` (the default): 0–5 concepts, flat metadata with one small nested object and, for
+ *   some inputs, a list;
+ * - `labelled` (issue 16's "realistic" inputs, used by the plan suite): every input has 2–3
+ *   concepts, at least one of them with value 0, and nested metadata with a list
+ *   (`{split, source: {vendor, batch}, tags: [...], score}`).
+ *
  * `generateInputs` returns the same inputs as data, so that a benchmark can seed an emulator
  * with exactly what the manifest declares (or a variation of it).
  */
@@ -17,12 +24,17 @@ export interface GeneratedInput {
   metadata: JsonObject;
 }
 
+/** Which kind of inputs to generate; see the top of this file. */
+export type InputShape = "catalog" | "labelled";
+
 export interface GenerateManifestOptions {
   /** Number of inputs. */
   n: number;
   /** The manifest's `name:`. */
   name: string;
   seed: number;
+  /** Default `catalog`. */
+  shape?: InputShape;
   /** Where to write `<name>.yaml`; default: a directory under the OS temp dir. */
   dir?: string;
 }
@@ -71,11 +83,18 @@ const CONCEPTS = [
 ];
 const SPLITS = ["train", "train", "train", "validation", "test"];
 const CATEGORIES = ["footwear", "accessories", "apparel", "jewelry"];
+const VENDORS = ["acme-labelling", "northwind", "in-house", "crowd-b"];
+const TAGS = ["reviewed", "blurry", "occluded", "studio", "outdoor", "night", "duplicate-check"];
 
-/** The inputs a manifest of `n` inputs generated from `seed` declares. */
-export function generateInputs(n: number, seed: number): GeneratedInput[] {
+/** The inputs a manifest of `n` inputs generated from `seed` declares, in `shape` (default catalog). */
+export function generateInputs(
+  n: number,
+  seed: number,
+  options: { shape?: InputShape } = {},
+): GeneratedInput[] {
   const random = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  if (options.shape === "labelled") return labelledInputs(n, random, pick);
   const inputs: GeneratedInput[] = [];
   for (let i = 0; i < n; i++) {
     const number = String(i).padStart(6, "0");
@@ -109,7 +128,52 @@ export function generateInputs(n: number, seed: number): GeneratedInput[] {
   return inputs;
 }
 
-/** Writes the manifest of `generateInputs(n, seed)` and returns its path. */
+/**
+ * Issue 16's realistic inputs: 2–3 distinct concepts, the last one always value 0 (an explicit
+ * "not this"), the others mostly 1; metadata `{split, source: {vendor, batch}, tags, score}`
+ * with 1–3 distinct tags.
+ */
+function labelledInputs(
+  n: number,
+  random: () => number,
+  pick: <T>(items: readonly T[]) => T,
+): GeneratedInput[] {
+  const inputs: GeneratedInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const number = String(i).padStart(6, "0");
+    const conceptCount = 2 + Math.floor(random() * 2);
+    const concepts: GeneratedInput["concepts"] = [];
+    const used = new Set<string>();
+    while (concepts.length < conceptCount) {
+      const id = pick(CONCEPTS);
+      if (used.has(id)) continue;
+      used.add(id);
+      const last = concepts.length === conceptCount - 1;
+      concepts.push({ id, value: !last && random() < 0.9 ? 1 : 0 });
+    }
+    const tags: string[] = [];
+    const tagCount = 1 + Math.floor(random() * 3);
+    while (tags.length < tagCount) {
+      const tag = pick(TAGS);
+      if (!tags.includes(tag)) tags.push(tag);
+    }
+    const metadata: JsonObject = {
+      split: pick(SPLITS),
+      source: { vendor: pick(VENDORS), batch: 1 + Math.floor(random() * 400) },
+      tags,
+      score: Math.round(random() * 1000) / 1000,
+    };
+    inputs.push({
+      id: `img-${number}`,
+      url: `https://img.example.com/labelled/${number}.jpg`,
+      concepts,
+      metadata,
+    });
+  }
+  return inputs;
+}
+
+/** Writes the manifest of `generateInputs(n, seed, {shape})` and returns its path. */
 export async function generateManifest(options: GenerateManifestOptions): Promise<string> {
   const dir = options.dir ?? join(tmpdir(), "dataset-bench");
   await mkdir(dir, { recursive: true });
@@ -120,7 +184,8 @@ export async function generateManifest(options: GenerateManifestOptions): Promis
     `name: ${options.name}`,
     "inputs:",
   ];
-  for (const input of generateInputs(options.n, options.seed)) lines.push(inputYaml(input));
+  const inputs = generateInputs(options.n, options.seed, { shape: options.shape });
+  for (const input of inputs) lines.push(inputYaml(input));
   await writeFile(path, `${lines.join("\n")}\n`);
   return path;
 }

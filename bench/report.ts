@@ -3,14 +3,14 @@
  * the issue's targets marked met or missed. Pure: results in, text out.
  */
 import { NOISY_LOAD as NOISY } from "./machine-load.js";
-import type { ApplyRow, BenchResults, PlanRow, WaitRow } from "./results.js";
+import type { ApplyRow, BenchResults, PlanRow, StagesRow, WaitRow } from "./results.js";
 
-/** A target of issue 7 and how this run did. */
+/** A target of issue 7 or 16 and how this run did. */
 export interface TargetCheck {
   target: string;
   measured: string;
-  /** `undefined` when this run did not measure it (quick mode). */
-  met: boolean | undefined;
+  /** `undefined` when this run did not measure it (quick mode); `"figure"`: reported, no target. */
+  met: boolean | undefined | "figure";
 }
 
 const MB = 1_000_000;
@@ -33,8 +33,16 @@ const size = (n: number) =>
 const ratioCell = (r: number, otherLoad: number) =>
   `**${ratio(r)}**${otherLoad > NOISY ? " †" : ""}`;
 const load = (cores: number) => cores.toFixed(2);
-const verdict = (met: boolean | undefined) =>
-  met === undefined ? "not measured (quick run)" : met ? "✅ met" : "❌ missed";
+const orDash = (value: number | undefined, format: (v: number) => string) =>
+  value === undefined ? "—" : format(value);
+const verdict = (met: TargetCheck["met"]) =>
+  met === "figure"
+    ? "figure (no target)"
+    : met === undefined
+      ? "not measured (quick run)"
+      : met
+        ? "✅ met"
+        : "❌ missed";
 
 function inSync(results: BenchResults, n: number): PlanRow | undefined {
   return results.plan.find((row) => row.scenario === "in sync" && row.n === n);
@@ -117,6 +125,56 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   return checks;
 }
 
+/** Bytes of live heap per declared input after loading the manifest (plan-stages). */
+export function heapPerInputBytes(row: StagesRow): number | undefined {
+  const heap = row.stages.heapAfterLoadMb;
+  return heap === null ? undefined : (heap * MB) / row.n;
+}
+
+/** Issue 16: plan in sync against its floor (the baseline script) and start-up against node. */
+export function checkIssue16Targets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const n of [100_000, 1_000_000]) {
+    const row = inSync(results, n);
+    checks.push({
+      target: `plan in sync ≤ 0.85 × the floor at ${size(n)}`,
+      measured: row
+        ? `${ratio(row.ratio)} (${seconds(row.tool.wallMs)} s vs ${seconds(row.baseline.wallMs)} s)`
+        : "—",
+      met: row ? row.ratio <= 0.85 : undefined,
+    });
+  }
+  const million = inSync(results, 1_000_000);
+  checks.push({
+    target: "1M in sync planned in ≤ 30 s",
+    measured: million ? `${seconds(million.tool.wallMs)} s` : "—",
+    met: million ? million.tool.wallMs <= 30_000 : undefined,
+  });
+  checks.push({
+    target: "peak RSS of the 1M plan ≤ 1.10 × the floor's peak",
+    measured: million
+      ? `${megabytes(million.tool.maxRssBytes)} MB vs ${megabytes(million.baseline.maxRssBytes)} MB (${ratio(million.tool.maxRssBytes / million.baseline.maxRssBytes)}×)`
+      : "—",
+    met: million ? million.tool.maxRssBytes <= 1.1 * million.baseline.maxRssBytes : undefined,
+  });
+  const startup = results.startup?.[0];
+  checks.push({
+    target: "start-up: `dataset --version` within 30 ms of bare `node -e 0`",
+    measured: startup
+      ? `${startup.cliMs.toFixed(0)} ms vs ${startup.nodeMs.toFixed(0)} ms (+${startup.deltaMs.toFixed(0)} ms)`
+      : "—",
+    met: startup ? startup.deltaMs <= 30 : undefined,
+  });
+  const stages = results.stages.find((row) => row.n === 1_000_000);
+  const perInput = stages ? heapPerInputBytes(stages) : undefined;
+  checks.push({
+    target: "live heap per input after loading the 1M manifest",
+    measured: perInput === undefined ? "—" : `${count(perInput)} bytes`,
+    met: perInput === undefined ? undefined : "figure",
+  });
+  return checks;
+}
+
 function table(head: string[], rows: string[][]): string {
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
   for (const row of rows) lines.push(`| ${row.join(" | ")} |`);
@@ -127,15 +185,18 @@ function problemsOf(rows: { problems: string[] }[]): string[] {
   return rows.flatMap((row) => row.problems);
 }
 
-/**
- * `analysis`: the hand-written notes appended at the end (bench/analysis.md); `rateLimited`: the
- * hand-maintained section of bench/rate-limited-apply.ts's runs, placed before Validate.
- */
-export function renderReport(
-  results: BenchResults,
-  analysis?: string,
-  rateLimited?: string,
-): string {
+/** Sections of the report kept in their own files under bench/ (full runs only). */
+export interface ReportNotes {
+  /** The hand-written notes appended at the end (bench/analysis.md). */
+  analysis?: string | undefined;
+  /** bench/rate-limited-apply.ts's hand-maintained section, placed before Validate. */
+  rateLimited?: string | undefined;
+  /** bench/sources.ts's generated section (bench/sources.md), placed after the plan sections. */
+  sources?: string | undefined;
+}
+
+export function renderReport(results: BenchResults, notes: ReportNotes = {}): string {
+  const { analysis, rateLimited, sources } = notes;
   const m = results.machine;
   const out: string[] = [];
   out.push(
@@ -170,13 +231,23 @@ export function renderReport(
       checkTargets(results).map((c) => [c.target, c.measured, verdict(c.met)]),
     ),
     "",
+    "## Targets (issue 16)",
+    "",
+    "The floor is the plan baseline below (js-yaml of the same files, then a raw StreamInputs loop, in",
+    "one process), measured in the same run; inputs are issue 16's realistic ones (see Plan).",
+    "",
+    table(
+      ["target", "measured", "result"],
+      checkIssue16Targets(results).map((c) => [c.target, c.measured, verdict(c.met)]),
+    ),
+    "",
   );
 
   out.push(
     "## Plan",
     "",
     "Tool: `node dist/src/cli/bin.js plan <manifest> --api-base <emulator>` (text output, `--max-rps` lifted),",
-    "as a child process. Baseline, in its own process: js-yaml `load` of the same manifest files (the",
+    "as a child process. Baseline (issue 16's floor), in its own process: js-yaml `load` of the same manifest files (the",
     "parser the loader uses) plus a minimal undici loop streaming the same app with StreamInputs at the same",
     "page size (1,000), parsing each page and discarding it. Manifests are a root file including parts of",
     "at most 100,000 inputs (the loader refuses files over 64 MB). Apps are pre-seeded in bulk, not through",
@@ -184,7 +255,10 @@ export function renderReport(
     'metadata value: updates; or a new URL: a replace). "Empty app": every input is a create. The',
     "baseline keeps the parsed inputs until it exits, as a script comparing them with the app would.",
     "Wall times are medians over the repetitions; RSS is the peak of each process; every tool answer",
-    "is checked against what the fixture was built to produce.",
+    "is checked against what the fixture was built to produce. Inputs (bench/gen-manifest.ts, shape",
+    "`labelled`): each has 2–3 concepts, one of them with value 0, and nested metadata with a list,",
+    "`{split, source: {vendor, batch}, tags: [1–3 strings], score}`, written as people write them",
+    "(block style per input, flow style for concepts and nested values).",
     "",
     table(
       [
@@ -234,6 +308,7 @@ export function renderReport(
           "YAML parse alone s",
           "RSS after load MB",
           "live heap after load MB",
+          "live heap per input bytes",
           "index s",
           "stream + diff s",
           "diff s",
@@ -243,25 +318,59 @@ export function renderReport(
           "live heap after diff MB",
           "peak RSS MB",
         ],
-        results.stages.map(({ n, stages: s }) => [
-          size(n),
-          seconds(s.loadMs),
-          s.parseOnlyMs === null ? "—" : seconds(s.parseOnlyMs),
-          String(s.rssAfterLoadMb),
-          s.heapAfterLoadMb === null ? "—" : String(s.heapAfterLoadMb),
-          seconds(s.indexMs),
-          seconds(s.streamMs),
-          seconds(s.observeMs),
-          seconds(s.assembleMs),
-          seconds(s.renderMs),
-          seconds(s.totalMs),
-          s.heapAfterDiffMb === null ? "—" : String(s.heapAfterDiffMb),
-          String(s.rssPeakMb),
+        results.stages.map((row) => {
+          const s = row.stages;
+          return [
+            size(row.n),
+            seconds(s.loadMs),
+            s.parseOnlyMs === null ? "—" : seconds(s.parseOnlyMs),
+            String(s.rssAfterLoadMb),
+            s.heapAfterLoadMb === null ? "—" : String(s.heapAfterLoadMb),
+            orDash(heapPerInputBytes(row), count),
+            seconds(s.indexMs),
+            seconds(s.streamMs),
+            seconds(s.observeMs),
+            seconds(s.assembleMs),
+            seconds(s.renderMs),
+            seconds(s.totalMs),
+            s.heapAfterDiffMb === null ? "—" : String(s.heapAfterDiffMb),
+            String(s.rssPeakMb),
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+
+  const startup = results.startup ?? [];
+  if (startup.length > 0) {
+    out.push(
+      "### Start-up",
+      "",
+      "`node dist/src/cli/bin.js --version` beside bare `node -e 0`, spawned directly (no measuring hook),",
+      "alternated, after two unmeasured runs of each; wall time from spawn to exit, medians. Every",
+      "`--version` answer is checked against package.json.",
+      "",
+      table(
+        [
+          "runs per side",
+          "`dataset --version` ms",
+          "`node -e 0` ms",
+          "difference ms",
+          "other load",
+        ],
+        startup.map((row) => [
+          String(row.runs),
+          row.cliMs.toFixed(1),
+          row.nodeMs.toFixed(1),
+          `+${row.deltaMs.toFixed(1)}${row.otherLoad > NOISY ? " †" : ""}`,
+          load(row.otherLoad),
         ]),
       ),
       "",
     );
   }
+  if (sources !== undefined && sources.trim() !== "") out.push(sources.trim(), "");
 
   out.push(
     "## Apply (creates)",
@@ -357,7 +466,7 @@ export function renderReport(
     out.push(
       "## Validate",
       "",
-      "`node dist/src/cli/bin.js validate` on a single-file manifest from bench/gen-manifest.ts, against",
+      "`node dist/src/cli/bin.js validate` on a single-file manifest from bench/gen-manifest.ts (the plan's inputs), against",
       "js-yaml `load` of the same file in a process of its own.",
       "",
       table(
@@ -393,11 +502,12 @@ export function renderReport(
     ...problemsOf(results.apply),
     ...problemsOf(results.wait),
     ...problemsOf(results.validate),
+    ...problemsOf(startup),
   ];
   out.push("## Checks", "");
   out.push(
     problems.length === 0
-      ? "Every run's answer was checked (plan summaries, streamed and created counts, exit codes): all right."
+      ? "Every run's answer was checked (plan summaries, streamed and created counts, `--version`, exit codes): all right."
       : problems.map((p) => `- ${p}`).join("\n"),
     "",
   );

@@ -74,6 +74,20 @@ export interface ValidateRow {
   problems: string[];
 }
 
+/** `dataset --version` against bare `node -e 0` (issue 16). */
+export interface StartupRow {
+  /** Runs per side, alternated. */
+  runs: number;
+  /** Median wall time of `node dist/src/cli/bin.js --version`, spawn to exit. */
+  cliMs: number;
+  /** Median wall time of `node -e 0`. */
+  nodeMs: number;
+  /** cliMs − nodeMs. */
+  deltaMs: number;
+  otherLoad: number;
+  problems: string[];
+}
+
 export interface MachineInfo {
   cpu: string;
   cores: number;
@@ -93,4 +107,6 @@ export interface BenchResults {
   apply: ApplyRow[];
   wait: WaitRow[];
   validate: ValidateRow[];
+  /** Absent in results saved before it was measured. */
+  startup?: StartupRow[];
 }

@@ -10,9 +10,11 @@
  *   npm run bench -- --keep            keep the temporary directory
  *   node dist/bench/run.js --render bench/last-run.json
  *                                      re-render docs/benchmarks.md from saved results (after
- *                                      editing bench/analysis.md), without measuring again
+ *                                      editing bench/analysis.md, or after a full run of
+ *                                      bench/sources.ts wrote bench/sources.md), without measuring
+ *                                      again
  *
- * Scenario ids: plan-{sync,changed,empty,stages}-{10k,100k,1m}, validate-100k,
+ * Scenario ids: startup, plan-{sync,changed,empty,stages}-{10k,100k,1m}, validate-100k,
  * apply-{10k,100k}-{0,50}ms-c{1,4,16}, wait-{10k,100k} (quick: 10k, apply and wait 5k–10k).
  */
 import { existsSync, rmSync } from "node:fs";
@@ -23,10 +25,11 @@ import { fileURLToPath } from "node:url";
 import { FULL, QUICK } from "./config.js";
 import type { RunContext } from "./context.js";
 import { describeMachine } from "./machine.js";
-import { renderReport } from "./report.js";
+import { type ReportNotes, renderReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { runApplySuite, runWaitSuite } from "./suite-apply.js";
 import { runPlanSuite, runValidateSuite } from "./suite-plan.js";
+import { runStartupSuite } from "./suite-startup.js";
 
 interface Flags {
   quick: boolean;
@@ -70,20 +73,23 @@ async function snapshotBuild(repo: string, scratch: string): Promise<string> {
   return build;
 }
 
-/** The hand-written notes on the latest full run, appended to its report. */
-async function readAnalysis(repo: string): Promise<string | undefined> {
-  return readNotes(repo, "analysis.md");
-}
-
 /** bench/`name` if it exists: hand-maintained sections of the report. */
 async function readNotes(repo: string, name: string): Promise<string | undefined> {
   const path = join(repo, "bench", name);
   return existsSync(path) ? readFile(path, "utf8") : undefined;
 }
 
-/** The rate-limited apply section (bench/rate-limited-apply.ts is run by hand, not by the suite). */
-function readRateLimited(repo: string): Promise<string | undefined> {
-  return readNotes(repo, "rate-limited-apply.md");
+/**
+ * The sections kept beside the results: the hand-written analysis of the latest full run, the
+ * rate-limited apply section (bench/rate-limited-apply.ts is run by hand, not by the suite) and
+ * the source benchmarks' section (bench/sources.md, written by a full run of bench/sources.ts).
+ */
+async function readReportNotes(repo: string): Promise<ReportNotes> {
+  return {
+    analysis: await readNotes(repo, "analysis.md"),
+    rateLimited: await readNotes(repo, "rate-limited-apply.md"),
+    sources: await readNotes(repo, "sources.md"),
+  };
 }
 
 /** Writes the report of a full run, and its results as JSON for `--render`. */
@@ -98,7 +104,7 @@ async function main(): Promise<number> {
   const repo = join(distBench, "..", "..");
   if (flags.render !== undefined) {
     const results = JSON.parse(await readFile(flags.render, "utf8")) as BenchResults;
-    const report = renderReport(results, await readAnalysis(repo), await readRateLimited(repo));
+    const report = renderReport(results, await readReportNotes(repo));
     process.stdout.write(report);
     if (results.mode === "full") await saveFullRun(repo, results, report);
     return 0;
@@ -135,6 +141,7 @@ async function main(): Promise<number> {
   const machine = describeMachine(repo);
   try {
     const validate = await runValidateSuite(ctx);
+    const startup = await runStartupSuite(ctx);
     const { plan, stages } = await runPlanSuite(ctx);
     const apply = await runApplySuite(ctx);
     const wait = await runWaitSuite(ctx);
@@ -147,10 +154,11 @@ async function main(): Promise<number> {
       apply,
       wait,
       validate,
+      startup,
     };
     const full = ctx.config.mode === "full" && flags.only === undefined;
     const report = full
-      ? renderReport(results, await readAnalysis(repo), await readRateLimited(repo))
+      ? renderReport(results, await readReportNotes(repo))
       : renderReport(results);
     process.stdout.write(report);
     if (full) {
@@ -160,7 +168,7 @@ async function main(): Promise<number> {
       await writeFile(join(scratch, "results.json"), JSON.stringify(results, null, 2));
       if (flags.keep) log(`results: ${join(scratch, "results.json")}`);
     }
-    const problems = [plan, apply, wait, validate].flat().flatMap((row) => row.problems);
+    const problems = [plan, apply, wait, validate, startup].flat().flatMap((row) => row.problems);
     return problems.length > 0 ? 1 : 0;
   } finally {
     await cleanUp();

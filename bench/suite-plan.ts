@@ -37,6 +37,9 @@ import type { PlanRow, PlanScenario, StagesRow, ValidateRow } from "./results.js
 const SYNC_APP = "sync";
 const EMPTY_APP = "empty";
 
+/** Issue 16's realistic inputs, for every plan and validate scenario. */
+const PLAN_SHAPE = "labelled";
+
 /** What the tool must answer, checked on its text output. */
 type Expected =
   | { kind: "no-changes"; n: number }
@@ -140,7 +143,7 @@ export async function runPlanSuite(
 async function buildFixture(ctx: RunContext, n: number, changed: boolean): Promise<Fixture> {
   const started = performance.now();
   const dir = join(ctx.scratch, `plan-${sizeId(n)}`);
-  const inputs = generateInputs(n, BENCH_SEED);
+  const inputs = generateInputs(n, BENCH_SEED, { shape: PLAN_SHAPE });
   const sync = await writeShardedManifest(join(dir, "sync"), inputs);
   const fixture: Fixture = { n, dir, sync, store: join(dir, "store.db") };
   if (changed) {
@@ -381,7 +384,13 @@ export async function runValidateSuite(ctx: RunContext): Promise<ValidateRow[]> 
   const id = `validate-${sizeId(n)}`;
   if (!selected(ctx, id)) return [];
   const dir = join(ctx.scratch, "validate");
-  const path = await generateManifest({ n, name: BENCH_MANIFEST_NAME, seed: BENCH_SEED, dir });
+  const path = await generateManifest({
+    n,
+    name: BENCH_MANIFEST_NAME,
+    seed: BENCH_SEED,
+    dir,
+    shape: PLAN_SHAPE,
+  });
   const { size } = await import("node:fs/promises").then((fs) => fs.stat(path));
   const baselineRun = await measureChild(ctx, undefined, () =>
     runChild({

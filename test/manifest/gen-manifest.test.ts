@@ -39,4 +39,39 @@ describe("bench/gen-manifest", () => {
     expect([...conceptCounts].sort()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(inputs[123]?.id).toBe("img-000123");
   });
+
+  it("labelled shape: 2–3 concepts with a value-0 one, nested metadata with a list", async () => {
+    const dir = await tree({});
+    const path = await generateManifest({
+      n: 300,
+      name: "labelled",
+      seed: 7,
+      dir,
+      shape: "labelled",
+    });
+    const manifest = manifestOf(await loadManifest(path));
+    const inputs = generateInputs(300, 7, { shape: "labelled" });
+    expect(
+      manifest.inputs.map((input) => ({
+        id: input.id,
+        url: input.image.kind === "url" ? input.image.url : "",
+        concepts: input.concepts,
+        metadata: input.metadata,
+      })),
+    ).toEqual(inputs);
+    expect(generateInputs(300, 7, { shape: "labelled" })).toEqual(inputs);
+    expect(new Set(inputs.map((input) => input.concepts.length))).toEqual(new Set([2, 3]));
+    for (const input of inputs) {
+      expect(input.concepts.some((c) => c.value === 0)).toBe(true);
+      expect(new Set(input.concepts.map((c) => c.id)).size).toBe(input.concepts.length);
+      expect(Object.keys(input.metadata).sort()).toEqual(["score", "source", "split", "tags"]);
+      expect(Object.keys(input.metadata.source as object).sort()).toEqual(["batch", "vendor"]);
+      expect(Array.isArray(input.metadata.tags)).toBe(true);
+    }
+    expect(
+      inputs.some((input) =>
+        input.concepts.every((c, i, all) => c.value === (i === all.length - 1 ? 0 : 1)),
+      ),
+    ).toBe(true);
+  });
 });

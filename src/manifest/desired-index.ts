@@ -15,6 +15,8 @@ import {
 
 const FILE = 1;
 const ALLOW_DUPLICATE_URL = 2;
+/** The origin is `file:line` of where it was declared (a row or line of a source): not stored. */
+const ORIGIN_AT_SOURCE = 4;
 
 /** What a file image needs besides its sha256. */
 type FileFacts = [absPath: string, path: string, size: number];
@@ -70,10 +72,14 @@ class Columns {
       this.images.push(image.sha256);
       this.files.set(at, [image.absPath, image.path, image.size]);
     } else this.images.push(image.url);
+    const { source, origin } = input;
+    if (origin !== undefined) {
+      if (origin === `${source.file}:${source.line}`) flags |= ORIGIN_AT_SOURCE;
+      else this.origins.set(at, origin);
+    }
     this.flags.push(flags);
     this.keys.push(inputKey(input.concepts, input.metadata, OWNERSHIP_KEY));
-    this.pushSource(input.source.file, input.source.line, input.source.column);
-    if (input.origin !== undefined) this.origins.set(at, input.origin);
+    this.pushSource(source.file, source.line, source.column);
   }
 
   pushSource(file: string, line: number, column: number): void {
@@ -210,7 +216,9 @@ export class DesiredIndex implements DesiredSink {
   }
 
   originAt(index: number): string | undefined {
-    return this.columns.origins.get(index);
+    const c = this.columns;
+    if (((c.flags[index] as number) & ORIGIN_AT_SOURCE) === 0) return c.origins.get(index);
+    return `${c.sourceNames[c.sourceFiles[index] as number] ?? ""}:${c.lines[index] as number}`;
   }
 
   /** The full input at `index`: concepts sorted by id, metadata keys sorted. */
@@ -234,7 +242,7 @@ export class DesiredIndex implements DesiredSink {
       line: c.lines[index] as number,
       column: c.columns[index] as number,
     };
-    const origin = c.origins.get(index);
+    const origin = this.originAt(index);
     return {
       id: this.idAt(index),
       image,

@@ -32,6 +32,8 @@ export interface LivePlanRequest {
    * Without it such inputs plan as a replace.
    */
   hashLiveImage?: (input: ApiInput, signal?: AbortSignal) => Promise<string | undefined>;
+  /** Held live inputs beyond which reading waits for the loader (default {@link MAX_HELD}). */
+  maxHeld?: number;
 }
 
 export interface LivePlan {
@@ -66,9 +68,21 @@ export async function planLiveApp(request: LivePlanRequest): Promise<LivePlan> {
   // A failed load stops the reading at once; its error wins over any error of the reading.
   const reading = new AbortController();
   const stopReading = () => reading.abort(request.signal?.reason);
+  if (request.signal?.aborted === true) stopReading();
   request.signal?.addEventListener("abort", stopReading, { once: true });
+  const maxHeld = request.maxHeld ?? MAX_HELD;
   feed?.done.catch(() => reading.abort());
   let pages = 0;
+  let complete = feed === undefined;
+  /** Matches held inputs with new declarations; once the load is done, tells the differ. */
+  const catchUp = async () => {
+    if (complete) return;
+    await matchHeld(differ, request, reading.signal);
+    if (feed?.isSettled === true && feed.failed === undefined) {
+      differ.desiredComplete();
+      complete = true;
+    }
+  };
   try {
     for await (const page of request.api.streamInputs({ signal: reading.signal })) {
       pages++;
@@ -79,17 +93,15 @@ export async function planLiveApp(request: LivePlanRequest): Promise<LivePlan> {
             : undefined;
         differ.observe(input, hash);
       }
-      if (feed === undefined) continue;
-      await matchHeld(differ, request, reading.signal);
-      while (differ.pending > MAX_HELD && !feed.isSettled) {
+      await catchUp();
+      while (!complete && differ.pending > maxHeld && feed?.isSettled === false) {
         await feed.changed();
-        await matchHeld(differ, request, reading.signal);
+        await catchUp();
       }
     }
     if (feed !== undefined) {
       await feed.done;
-      await matchHeld(differ, request, reading.signal);
-      differ.desiredComplete();
+      await catchUp();
     }
   } catch (error) {
     // A stopped plan stops at once; otherwise the manifest's problems come first.

@@ -15,6 +15,7 @@ import { type Connection, connect } from "./connect.js";
 import type { CliIO } from "./io.js";
 import type { LoadingManifest } from "./manifest-loading.js";
 import { connectForManifest } from "./manifest-target.js";
+import { countingReads, readingProgress } from "./reading-progress.js";
 import { selectSavedPlanTarget, type TargetFlags } from "./target.js";
 
 /** A plan ready to confirm and apply, with the connection to its app. */
@@ -83,20 +84,22 @@ async function prepareLivePlan(
     onClientEvent: options.onClientEvent,
   });
   const manifest = loading.root;
+  const progress = readingProgress(io);
   return readingTheApp(connection, options.signal, loading, async () => {
     const { plan, owned } = await planLiveApp({
       manifest,
       desired: loading.feed,
-      api: connection.api,
+      api: countingReads(connection.api, progress),
       target: connection.target,
       prune: options.flags.prune === true,
       manifestDir: dirname(resolve(io.cwd, manifest.path)),
       signal: options.signal,
       hashLiveImage: liveImageHasher(connection.api),
     });
+    progress.stop();
     refuseConflicts(plan);
     return { plan, connection, owned, baseDir: baseDirOf(plan, io), saved: false };
-  });
+  }).finally(() => progress.stop());
 }
 
 /** A plan the API would refuse (a create whose URL a live input keeps) is never applied. */

@@ -6,6 +6,7 @@
  * live input's, and parses it back only for the inputs that change. Pure.
  */
 import type { JsonObject } from "../api/types.js";
+import { setOwnKey } from "../util/own-key.js";
 
 /** A concept as the key holds it: `[id, value]`. */
 type ConceptPair = [string, number];
@@ -22,7 +23,9 @@ export function inputKey(
   metadata: Readonly<Record<string, unknown>> | undefined,
   skipKey?: string,
 ): string {
-  return `${conceptsText(concepts)}${PART_SEPARATOR}${canonicalText(metadata ?? {}, skipKey)}`;
+  // Joined, not concatenated: V8 keeps `a + b` as a tree of pieces (a "rope") until it is read
+  // whole, which costs more memory than the text itself; `join` writes one flat string.
+  return [conceptsText(concepts), canonicalText(metadata ?? {}, skipKey)].join(PART_SEPARATOR);
 }
 
 /** The concepts part of a key (for telling which part differs). */
@@ -50,24 +53,21 @@ function conceptsText(
   concepts: readonly { readonly id: string; readonly value?: number | boolean }[] | undefined,
 ): string {
   if (concepts === undefined || concepts.length === 0) return "[]";
-  const byId = new Map<string, number>();
-  for (const concept of concepts) byId.set(concept.id, conceptValue(concept.value));
-  const ids = [...byId.keys()].sort(compareText);
-  let out = "[";
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as string;
-    if (i > 0) out += ",";
-    out += `[${JSON.stringify(id)},${numberText(byId.get(id) as number)}]`;
+  const pairs: ConceptPair[] = concepts.map((c) => [c.id, conceptValue(c.value)]);
+  // Stable: of a repeated id, the last listed stays last of its run and wins below.
+  pairs.sort((a, b) => compareText(a[0], b[0]));
+  let distinct = pairs;
+  for (let i = 1; i < pairs.length; i++) {
+    if ((pairs[i] as ConceptPair)[0] === (pairs[i - 1] as ConceptPair)[0]) {
+      distinct = pairs.filter((pair, j) => pair[0] !== pairs[j + 1]?.[0]);
+      break;
+    }
   }
-  return `${out}]`;
+  return JSON.stringify(distinct);
 }
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function numberText(value: number): string {
-  return Number.isFinite(value) ? String(value) : "null";
 }
 
 /**
@@ -76,38 +76,59 @@ function numberText(value: number): string {
  * `skipKey` is dropped at the top level only.
  */
 export function canonicalText(value: unknown, skipKey?: string): string {
-  if (value === null) return "null";
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(value);
-    case "number":
-      return numberText(value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "object":
-      break;
-    default:
-      return "null";
+  // Most values are canonical already (keys written sorted, as the API and the planner write
+  // them): checking is cheaper than copying, and JSON.stringify then writes them as they are.
+  let top = value;
+  if (skipKey !== undefined && isPlainRecord(value) && Object.hasOwn(value, skipKey)) {
+    const { [skipKey]: _skipped, ...rest } = value;
+    top = rest;
   }
+  return JSON.stringify(isSorted(top) ? top : sortedCopy(top)) ?? "null";
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether every object's keys are listed in code-unit order, at every depth. */
+function isSorted(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
   if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out += ",";
-      const item: unknown = value[i];
-      out += item === undefined ? "null" : canonicalText(item);
-    }
-    return `${out}]`;
+    for (const item of value) if (!isSorted(item)) return false;
+    return true;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort(compareText);
-  let out = "{";
-  let first = true;
-  for (const key of keys) {
-    const member = record[key];
-    if (member === undefined || key === skipKey) continue;
-    if (!first) out += ",";
-    first = false;
-    out += `${JSON.stringify(key)}:${canonicalText(member)}`;
+  let previous: string | undefined;
+  for (const key in record) {
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    if (!isSorted(record[key])) return false;
   }
-  return `${out}}`;
+  return true;
+}
+
+/** A copy with object keys in sorted order; JSON.stringify writes it flat in one native pass. */
+function sortedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    return typeof value === "number" && !Number.isFinite(value) ? null : value;
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out[i] = item === undefined ? null : sortedCopy(item);
+    }
+    return out;
+  }
+  const record = value as Record<string, unknown>;
+  // Inserted in sorted order; integer-like keys come first whatever the order (JavaScript's
+  // rule), the same for both sides of a comparison.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort(compareText)) {
+    const member = record[key];
+    if (member === undefined) continue;
+    if (key === "__proto__") setOwnKey(out, key, sortedCopy(member));
+    else out[key] = sortedCopy(member);
+  }
+  return out;
 }

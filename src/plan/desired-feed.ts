@@ -34,7 +34,13 @@ export class DesiredFeed {
 
   append(chunk: DesiredChunk): void {
     if (this.settled) throw new Error("append() after the feed settled");
-    this.index.append(chunk);
+    try {
+      this.index.append(chunk);
+    } catch (error) {
+      // A chunk the index refuses (a repeated id: a loader bug) fails the load, not the process.
+      this.fail(error);
+      return;
+    }
     this.notify();
   }
 

@@ -5,6 +5,8 @@
  * on demand, for the few inputs a plan changes. A million inputs cost about a third of their
  * object model. Pure.
  */
+import { IntColumn } from "../util/int-column.js";
+import { StringTable } from "../util/string-table.js";
 import { inputKey, parseInputKey } from "./input-key.js";
 import {
   type DesiredImage,
@@ -48,14 +50,14 @@ export interface DesiredSink {
 class Columns {
   readonly ids: string[] = [];
   readonly images: string[] = [];
-  readonly flags: number[] = [];
+  readonly flags = new IntColumn();
   readonly keys: string[] = [];
   readonly files = new Map<number, FileFacts>();
   readonly sourceNames: string[] = [];
   private readonly sourceNameIndex = new Map<string, number>();
-  readonly sourceFiles: number[] = [];
-  readonly lines: number[] = [];
-  readonly columns: number[] = [];
+  readonly sourceFiles = new IntColumn();
+  readonly lines = new IntColumn();
+  readonly columns = new IntColumn();
   readonly origins = new Map<number, string>();
 
   get size(): number {
@@ -139,12 +141,12 @@ class Columns {
   clear(): void {
     this.ids.length = 0;
     this.images.length = 0;
-    this.flags.length = 0;
+    this.flags.clear();
     this.keys.length = 0;
     this.files.clear();
-    this.sourceFiles.length = 0;
-    this.lines.length = 0;
-    this.columns.length = 0;
+    this.sourceFiles.clear();
+    this.lines.clear();
+    this.columns.clear();
     this.origins.clear();
   }
 }
@@ -155,7 +157,7 @@ class Columns {
  */
 export class DesiredIndex implements DesiredSink {
   private readonly columns = new Columns();
-  private readonly byId = new Map<string, number>();
+  private readonly byId = new StringTable((position) => this.columns.ids[position] as string);
 
   /** An index of the given inputs (tests and small callers). */
   static of(inputs: Iterable<DesiredInput>): DesiredIndex {
@@ -175,13 +177,19 @@ export class DesiredIndex implements DesiredSink {
 
   /** Appends a chunk made by another index's sink (e.g. a loader on a worker thread). */
   append(chunk: DesiredChunk): void {
-    for (const id of chunk.ids) this.claimId(id, this.byId.size);
+    const seen = new Set<string>();
+    for (const id of chunk.ids) {
+      if (this.byId.get(id) !== undefined || seen.has(id)) throw duplicateId(id);
+      seen.add(id);
+    }
+    const base = this.columns.size;
     this.columns.append(chunk);
+    for (let i = 0; i < chunk.ids.length; i++) this.byId.add(chunk.ids[i] as string, base + i);
   }
 
-  private claimId(id: string, at = this.columns.size): void {
-    if (this.byId.has(id)) throw new Error(`duplicate desired input id ${JSON.stringify(id)}`);
-    this.byId.set(id, at);
+  private claimId(id: string): void {
+    if (this.byId.get(id) !== undefined) throw duplicateId(id);
+    this.byId.add(id, this.columns.size);
   }
 
   /** Position of a declared id, or undefined. */
@@ -194,7 +202,7 @@ export class DesiredIndex implements DesiredSink {
   }
 
   isFile(index: number): boolean {
-    return ((this.columns.flags[index] as number) & FILE) !== 0;
+    return (this.columns.flags.at(index) & FILE) !== 0;
   }
 
   /** The declared URL of a URL input, or the sha256 of a file input. */
@@ -204,7 +212,7 @@ export class DesiredIndex implements DesiredSink {
 
   /** The URL a URL input posts without `allow_duplicate_url`, trimmed; else undefined. */
   claimedUrlAt(index: number): string | undefined {
-    const flags = this.columns.flags[index] as number;
+    const flags = this.columns.flags.at(index);
     return (flags & (FILE | ALLOW_DUPLICATE_URL)) === 0
       ? (this.columns.images[index] as string).trim()
       : undefined;
@@ -217,14 +225,14 @@ export class DesiredIndex implements DesiredSink {
 
   originAt(index: number): string | undefined {
     const c = this.columns;
-    if (((c.flags[index] as number) & ORIGIN_AT_SOURCE) === 0) return c.origins.get(index);
-    return `${c.sourceNames[c.sourceFiles[index] as number] ?? ""}:${c.lines[index] as number}`;
+    if ((c.flags.at(index) & ORIGIN_AT_SOURCE) === 0) return c.origins.get(index);
+    return `${c.sourceNames[c.sourceFiles.at(index)] ?? ""}:${c.lines.at(index)}`;
   }
 
   /** The full input at `index`: concepts sorted by id, metadata keys sorted. */
   inputAt(index: number): DesiredInput {
     const c = this.columns;
-    const flags = c.flags[index] as number;
+    const flags = c.flags.at(index);
     const file = c.files.get(index);
     const image: DesiredImage =
       (flags & FILE) !== 0 && file !== undefined
@@ -238,9 +246,9 @@ export class DesiredIndex implements DesiredSink {
         : { kind: "url", url: this.imageAt(index) };
     const { concepts, metadata } = parseInputKey(this.keyAt(index));
     const source: SourceLocation = {
-      file: c.sourceNames[c.sourceFiles[index] as number] ?? "",
-      line: c.lines[index] as number,
-      column: c.columns[index] as number,
+      file: c.sourceNames[c.sourceFiles.at(index)] ?? "",
+      line: c.lines.at(index),
+      column: c.columns.at(index),
     };
     const origin = this.originAt(index);
     return {
@@ -260,6 +268,10 @@ export class DesiredIndex implements DesiredSink {
     for (let i = 0; i < this.size; i++) out.push(this.inputAt(i));
     return out;
   }
+}
+
+function duplicateId(id: string): Error {
+  return new Error(`duplicate desired input id ${JSON.stringify(id)}`);
 }
 
 /**

@@ -24,8 +24,11 @@
 import type { Event } from "js-yaml";
 import {
   COLLECTION_STYLE,
+  CORE_SCHEMA,
   constructFromEvents,
   EVENT_ID,
+  getScalarValue,
+  mapTag,
   parseEvents,
   SCALAR_STYLE,
 } from "js-yaml";
@@ -187,9 +190,17 @@ function emptyInputsAt(events: readonly Event[], keyStart: number): boolean {
   return false;
 }
 
+const NO_KEY = Symbol("no key");
+
 /**
  * Parses one slice of items (a block sequence of exactly `expected.items` items, no tags, anchors
  * or aliases) and appends its values and their positions (offsets in the whole text).
+ *
+ * The values are built here rather than by js-yaml's `constructFromEvents`, in the same pass
+ * that indexes the items: without tags, anchors, aliases or merge keys, constructing is resolving
+ * plain scalars with the core schema and adding pairs as js-yaml's default mapping does. Anything
+ * js-yaml would reject (a duplicate or complex key) makes the slice fail, and the whole-file parse
+ * reports it.
  */
 function parseSlice(
   slice: string,
@@ -204,43 +215,59 @@ function parseSlice(
     return false;
   }
   const { base } = expected;
-  const sequence = events[1];
-  if (events[0]?.type !== EVENT_ID.DOCUMENT || sequence?.type !== EVENT_ID.SEQUENCE) return false;
-  if (sequence.style !== COLLECTION_STYLE.BLOCK) return false;
+  const list = events[1];
+  if (events[0]?.type !== EVENT_ID.DOCUMENT || list?.type !== EVENT_ID.SEQUENCE) return false;
+  if (list.style !== COLLECTION_STYLE.BLOCK || events.length < 4) return false;
   const firstItem = index.length;
-  // Depth 2: the items of the slice's sequence.
-  let depth = 0;
-  for (const event of events) {
+  // Open collections, innermost last, with the pending key of each mapping.
+  const open: (unknown[] | Record<string, unknown>)[] = [items];
+  const keys: unknown[] = [NO_KEY];
+  // events[1] is the slice's list, whose items go straight into `items`; the last two close it
+  // and the document.
+  for (let i = 2; i < events.length - 2; i++) {
+    const event = events[i] as Event;
+    let value: unknown;
     switch (event.type) {
-      case EVENT_ID.DOCUMENT:
-        if (depth !== 0 || event !== events[0]) return false;
-        depth = 1;
-        break;
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING:
         if (event.tagStart !== NO_OFFSET || event.anchorStart !== NO_OFFSET) return false;
-        if (depth === 2) index.push(stubAt(base + event.start));
-        depth++;
-        break;
-      case EVENT_ID.SCALAR:
+        if (open.length === 1) index.push(stubAt(base + event.start));
+        open.push(event.type === EVENT_ID.SEQUENCE ? [] : mapTag.create(""));
+        keys.push(NO_KEY);
+        continue;
+      case EVENT_ID.SCALAR: {
         if (event.tagStart !== NO_OFFSET || event.anchorStart !== NO_OFFSET) return false;
-        if (depth === 2) index.push(base + scalarStart(event));
+        if (open.length === 1) index.push(base + scalarStart(event));
+        const source = getScalarValue(slice, event);
+        value =
+          event.style === SCALAR_STYLE.PLAIN
+            ? CORE_SCHEMA.resolveImplicitScalarTag(source).value
+            : source;
         break;
-      case EVENT_ID.ALIAS:
-        return false;
+      }
       case EVENT_ID.POP:
-        depth--;
+        if (open.length === 1 || keys[keys.length - 1] !== NO_KEY) return false;
+        value = open.pop();
+        keys.pop();
         break;
+      default:
+        return false;
     }
+    const parent = open[open.length - 1] as unknown[] | Record<string, unknown>;
+    if (Array.isArray(parent)) {
+      parent.push(value);
+      continue;
+    }
+    const key = keys[keys.length - 1];
+    if (key === NO_KEY) {
+      keys[keys.length - 1] = value;
+      continue;
+    }
+    if (mapTag.has(parent, key) || mapTag.addPair(parent, key, value) !== "") return false;
+    keys[keys.length - 1] = NO_KEY;
   }
-  if (depth !== 0 || index.length - firstItem !== expected.items) return false;
-  let values: unknown;
-  try {
-    values = constructFromEvents(events, { source: slice })[0];
-  } catch {
+  const closing = events.length - 2;
+  if (events[closing]?.type !== EVENT_ID.POP || events[closing + 1]?.type !== EVENT_ID.POP)
     return false;
-  }
-  if (!Array.isArray(values)) return false;
-  for (const value of values) items.push(value);
-  return true;
+  return open.length === 1 && index.length - firstItem === expected.items;
 }

@@ -81,6 +81,9 @@ describe("parsing the inputs: list in slices", () => {
       1001: '  - "quoted\n    continued"',
       1002: "  - [flow,\n    list]",
       1003: "  -\n    id: on-next-line",
+      1004: "  - 1: one\n    ~: tilde\n    true: t\n    .inf: inf\n    0x1F: hex\n    empty:",
+      1005: "  - __proto__: { polluted: true }\n    'single': \"double\"\n    ? explicit\n    : value",
+      1006: "  - [1, 2.5, -3e2, .nan, null, ~, true, False, 0o17, '', \"\\u00e9\"]",
     };
     expectSameAsWhole(`${HEAD}${listText(1010, special)}`, 1010);
   });

@@ -9,6 +9,7 @@
 import type { Event } from "js-yaml";
 import { constructFromEvents, parseEvents, YAMLException } from "js-yaml";
 import type { DocPath } from "./doc-path.js";
+import { parseInputsInSlices } from "./yaml-chunks.js";
 import type { IndexNode, Position } from "./yaml-index.js";
 import { LineIndex, locateOffset, NO_OFFSET, scanEvents, wantPaths } from "./yaml-index.js";
 
@@ -55,6 +56,18 @@ const SHALLOW_DEPTH = 2;
 
 export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
   const lines = new LineIndex(text);
+  // Slices of a large `inputs:` list when that gives what the whole parse would (yaml-chunks.ts).
+  const sliced = parseInputsInSlices(text);
+  if (sliced !== undefined) return { ok: true, document: yamlDocument(text, lines, sliced) };
+  return parseWhole(text, limits, lines);
+}
+
+/** {@link parseYaml} without slices: the one source of its errors. Exported for tests. */
+export function parseWhole(
+  text: string,
+  limits: YamlLimits,
+  lines = new LineIndex(text),
+): ParseYamlResult {
   let events: Event[];
   try {
     events = parseEvents(text, {});
@@ -93,7 +106,16 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
       message: `YAML aliases expand this document by more than ${limits.maxAliasExpansion} values; refusing to process it`,
     };
   }
-  const shallow = scan.root;
+  return { ok: true, document: yamlDocument(text, lines, { value, root: scan.root }) };
+}
+
+/** The document over a parse's values and shallow index; deeper positions parse again. */
+function yamlDocument(
+  text: string,
+  lines: LineIndex,
+  parsed: { value: unknown; root: IndexNode | undefined },
+): YamlDocument {
+  const { value, root: shallow } = parsed;
   const offsetsOf = (requests: readonly LocateRequest[]): number[] => {
     const found = requests.map((request) =>
       locateOffset(shallow, request.path, request.key ?? false),
@@ -115,16 +137,13 @@ export function parseYaml(text: string, limits: YamlLimits): ParseYamlResult {
   const locateAll = (requests: readonly LocateRequest[]): Position[] =>
     offsetsOf(requests).map((offset) => lines.position(offset));
   return {
-    ok: true,
-    document: {
-      value,
-      locateAll,
-      locate: (path, options) =>
-        locateAll([{ path, key: options?.key ?? false }])[0] ?? { line: 1, column: 1 },
-      plainScalarText: (path) => {
-        const offset = offsetsOf([{ path }])[0] ?? 0;
-        return /^[^\s,\]}#]+/.exec(text.slice(offset, offset + 200))?.[0];
-      },
+    value,
+    locateAll,
+    locate: (path, options) =>
+      locateAll([{ path, key: options?.key ?? false }])[0] ?? { line: 1, column: 1 },
+    plainScalarText: (path) => {
+      const offset = offsetsOf([{ path }])[0] ?? 0;
+      return /^[^\s,\]}#]+/.exec(text.slice(offset, offset + 200))?.[0];
     },
   };
 }

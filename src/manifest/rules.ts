@@ -135,13 +135,13 @@ export class InputRules {
       }
       const { id, url, concepts, metadata, allow_duplicate_url: allows } = value;
       // Dense by ordinal (one push per input), read only for URLs that turn out to be shared.
-      this.ids.push(id === undefined ? null : String(id));
+      this.ids.push(id === undefined ? null : detach(String(id)));
       this.allows.push(typeof allows === "boolean" ? allows : null);
       const at = (...rest: (string | number)[]): RulePlace => segment.place(index, rest);
       let duplicateId = false;
       if (typeof id === "string") {
         const first = this.firstById.get(id);
-        if (first === undefined) this.firstById.set(id, ordinal);
+        if (first === undefined) this.firstById.set(this.ids[ordinal] ?? id, ordinal);
         else {
           duplicateId = true;
           issues.push({
@@ -155,7 +155,7 @@ export class InputRules {
         const problem = urlProblem(url);
         if (problem !== undefined) issues.push({ ...at("url"), message: problem });
         const first = this.firstByUrl.get(url);
-        if (first === undefined) this.firstByUrl.set(url, ordinal);
+        if (first === undefined) this.firstByUrl.set(detach(url), ordinal);
         else if (!duplicateId) {
           // A copy-pasted input is one mistake: its duplicate id says so, its URL need not.
           const group = this.sharedUrls.get(url);
@@ -333,4 +333,14 @@ function isJsonSafe(value: unknown): boolean {
     if (!isJsonSafe((value as Record<string, unknown>)[key])) return false;
   }
   return true;
+}
+
+/**
+ * A copy of a string that does not keep the text it was read from alive. V8 keeps substrings of
+ * 13 characters or more as views into their parent: a URL kept in `firstByUrl` would keep its
+ * whole manifest file (tens of MB) in memory until the load ends, every file of a manifest in
+ * parts at once. Shorter strings are copies already. (normalise.ts does the same for the model.)
+ */
+function detach(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }

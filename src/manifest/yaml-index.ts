@@ -27,8 +27,10 @@ class Stub {
 }
 
 class SeqIndex {
-  readonly items: IndexNode[] = [];
-  constructor(readonly start: number) {}
+  constructor(
+    readonly start: number,
+    readonly items: IndexNode[] = [],
+  ) {}
 }
 
 class MapIndex {
@@ -65,6 +67,27 @@ const SKIPPED = Symbol("skipped");
 interface Frame {
   node: SeqIndex | MapIndex;
   path: DocPath;
+}
+
+/** The index of a collection that was not indexed: only its start is known. */
+export function stubAt(start: number): IndexNode {
+  return new Stub(start);
+}
+
+/**
+ * Puts a sequence (of items indexed elsewhere) at `key` of the root mapping, in place of what is
+ * there. False when the root is not an indexed mapping holding `key`.
+ */
+export function replaceRootSequence(
+  root: IndexNode | undefined,
+  key: string,
+  sequence: { start: number; items: IndexNode[] },
+): boolean {
+  if (!(root instanceof MapIndex)) return false;
+  const at = root.keys.indexOf(key);
+  if (at === -1 || at >= root.values.length) return false;
+  root.values[at] = new SeqIndex(sequence.start, sequence.items);
+  return true;
 }
 
 /** One pass over the events: counts documents, nodes and aliases, and indexes what is wanted. */
@@ -167,7 +190,8 @@ export function scanEvents(
   return scan;
 }
 
-function scalarStart(event: ScalarEvent): number {
+/** Where a scalar node starts (at its tag, anchor or opening quote). */
+export function scalarStart(event: ScalarEvent): number {
   const quoted =
     event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
   const value = event.valueStart === NO_OFFSET ? NO_OFFSET : event.valueStart - (quoted ? 1 : 0);

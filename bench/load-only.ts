@@ -60,7 +60,7 @@ if (args.baseline) {
 } else {
   const loaded = await loadManifest(args.root, { cacheDir: false });
   if (!loaded.ok) throw new Error(`problems: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
-  inputs = loaded.manifest.inputs.length;
+  inputs = loaded.manifest.inputs.size;
   kept.push(loaded.manifest);
 }
 const loadMs = Math.round(performance.now() - start);

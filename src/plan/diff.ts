@@ -3,7 +3,7 @@ import { DesiredIndex } from "../manifest/desired-index.js";
 import { canonicalText, conceptsPart, inputKey } from "../manifest/input-key.js";
 import type { DesiredInput } from "../manifest/types.js";
 import { readOwnershipMarker } from "./canonical.js";
-import { isByteUpload } from "./compare.js";
+import { isByteUpload, needsImageHash } from "./compare.js";
 import { indexStateOf } from "./input-status.js";
 import { normaliseLiveInput, toPlannedInput } from "./planned-input.js";
 import {
@@ -329,7 +329,7 @@ export function createDiffer(options: DiffOptions): Differ {
   function wantsImageHash(input: ApiInput): boolean {
     const index = desired.indexOf(input.id);
     if (index === undefined || seenAt(index) !== 0 || !desired.isFile(index)) return false;
-    return isByteUpload(input) && readOwnershipMarker(input.data?.metadata)?.sha256 === undefined;
+    return needsImageHash({ kind: "file", sha256: desired.imageAt(index) }, input);
   }
 
   /** Posted inputs whose URL a live input this plan keeps holds: refused by the API. */

@@ -255,9 +255,7 @@ describe("--download against an API that hosts byte uploads", () => {
     expect(exitCodeOf(code), io.stderr.join("\n")).toBe(0);
     const sha = createHash("sha256").update(RED_PNG).digest("hex");
     const manifest = parse(await readFile(join(work.dir, "pics/dataset.yaml"), "utf8"));
-    expect(manifest.inputs).toEqual([
-      { id: "pic", file: `images/${sha}.png`, concepts: ["red"] },
-    ]);
+    expect(manifest.inputs).toEqual([{ id: "pic", file: `images/${sha}.png`, concepts: ["red"] }]);
     expect(await readFile(join(work.dir, `pics/images/${sha}.png`))).toEqual(RED_PNG);
     const loaded = await mustLoad(join(work.dir, "pics/dataset.yaml"));
     expect(loaded.inputs.inputAt(0).image).toMatchObject({ kind: "file", sha256: sha });

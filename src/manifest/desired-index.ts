@@ -85,15 +85,20 @@ class Columns {
   }
 
   pushSource(file: string, line: number, column: number): void {
+    this.sourceFiles.push(this.sourceName(file));
+    this.lines.push(line);
+    this.columns.push(column);
+  }
+
+  /** The position of a source file's name in the table of names. */
+  private sourceName(file: string): number {
     let name = this.sourceNameIndex.get(file);
     if (name === undefined) {
       name = this.sourceNames.length;
       this.sourceNames.push(file);
       this.sourceNameIndex.set(file, name);
     }
-    this.sourceFiles.push(name);
-    this.lines.push(line);
-    this.columns.push(column);
+    return name;
   }
 
   /** Inputs [from, to) as a chunk. */
@@ -122,16 +127,15 @@ class Columns {
 
   append(chunk: DesiredChunk): void {
     const base = this.ids.length;
+    const names = chunk.sourceNames.map((name) => this.sourceName(name));
     for (let i = 0; i < chunk.ids.length; i++) {
       this.ids.push(chunk.ids[i] as string);
       this.images.push(chunk.images[i] as string);
       this.flags.push(chunk.flags[i] as number);
       this.keys.push(chunk.keys[i] as string);
-      this.pushSource(
-        chunk.sourceNames[chunk.sourceFiles[i] as number] ?? "",
-        chunk.lines[i] as number,
-        chunk.columns[i] as number,
-      );
+      this.sourceFiles.push(names[chunk.sourceFiles[i] as number] ?? 0);
+      this.lines.push(chunk.lines[i] as number);
+      this.columns.push(chunk.columns[i] as number);
     }
     for (const [at, ...facts] of chunk.files) this.files.set(base + at, facts);
     for (const [at, origin] of chunk.origins) this.origins.set(base + at, origin);
@@ -177,14 +181,12 @@ export class DesiredIndex implements DesiredSink {
 
   /** Appends a chunk made by another index's sink (e.g. a loader on a worker thread). */
   append(chunk: DesiredChunk): void {
-    const seen = new Set<string>();
-    for (const id of chunk.ids) {
-      if (this.byId.get(id) !== undefined || seen.has(id)) throw duplicateId(id);
-      seen.add(id);
-    }
     const base = this.columns.size;
     this.columns.append(chunk);
-    for (let i = 0; i < chunk.ids.length; i++) this.byId.add(chunk.ids[i] as string, base + i);
+    chunk.ids.forEach((id, i) => {
+      if (this.byId.get(id) !== undefined) throw duplicateId(id);
+      this.byId.add(id, base + i);
+    });
   }
 
   private claimId(id: string): void {

@@ -1,9 +1,9 @@
-import type { ApiInput } from "../api/types.js";
+import type { ApiConcept, ApiInput } from "../api/types.js";
 import { DesiredIndex } from "../manifest/desired-index.js";
 import { canonicalText, conceptsPart, inputKey } from "../manifest/input-key.js";
 import type { DesiredInput } from "../manifest/types.js";
 import { readOwnershipMarker } from "./canonical.js";
-import { isByteUpload, needsImageHash } from "./compare.js";
+import { hostedOriginalUrl, isByteUpload, needsImageHash } from "./compare.js";
 import { indexStateOf } from "./input-status.js";
 import { normaliseLiveInput, toPlannedInput } from "./planned-input.js";
 import {
@@ -178,9 +178,11 @@ export function createDiffer(options: DiffOptions): Differ {
   let finished = false;
   const plannedOptions =
     manifestDir === undefined ? { manifestName } : { manifestName, manifestDir };
+  // The marker apply writes, as canonical text (its keys are in sorted order already).
+  const manifestText = JSON.stringify(manifestName);
   const markers = {
-    url: canonicalText({ manifest: manifestName }),
-    file: (sha256: string) => canonicalText({ manifest: manifestName, sha256 }),
+    url: `{"manifest":${manifestText}}`,
+    file: (sha256: string) => `{"manifest":${manifestText},"sha256":${JSON.stringify(sha256)}}`,
   };
 
   function seenAt(index: number): number {
@@ -302,9 +304,32 @@ export function createDiffer(options: DiffOptions): Differ {
     changes.push({ action: "update", reasons, ...base() });
   }
 
-  /** Whether a live input must wait: its id is not declared yet, and may still be. */
-  function mustHold(id: string): boolean {
-    return !complete && desired.indexOf(id) === undefined;
+  /**
+   * Whether a live input is exactly what apply writes for declared input `index`: its URL (or
+   * the marker's sha256), concepts in the order apply sends them, and metadata as apply writes
+   * it, marker last. Cheap (one JSON.stringify), and true only for an unchanged input; anything
+   * else — another key order, a failed status — is decided by the full comparison.
+   */
+  function asWritten(index: number, input: ApiInput): boolean {
+    const data = input.data;
+    if (data === undefined || isFailedInputStatus(input.status?.code)) return false;
+    const image = desired.imageAt(index);
+    let marker = markers.url;
+    if (desired.isFile(index)) marker = markers.file(image);
+    else {
+      const url = data.image?.url;
+      if (url === undefined || url.trim() !== image.trim()) return false;
+      if (url === hostedOriginalUrl(data.image)) return false;
+    }
+    const key = desired.keyAt(index);
+    const cut = conceptsPart(key).length;
+    const metadata = key.slice(cut + 1);
+    const written =
+      metadata === "{}"
+        ? `{"${OWNERSHIP_KEY}":${marker}}`
+        : `${metadata.slice(0, -1)},"${OWNERSHIP_KEY}":${marker}}`;
+    if (JSON.stringify(data.metadata ?? {}) !== written) return false;
+    return conceptsAsListed(data.concepts) === key.slice(0, cut);
   }
 
   function hold(input: ApiInput): void {
@@ -374,12 +399,12 @@ export function createDiffer(options: DiffOptions): Differ {
     },
     observe(input: ApiInput, verifiedSha256?: string): void {
       if (finished) throw new Error("observe() called after finish()");
-      if (mustHold(input.id)) {
-        hold(input);
-        return;
-      }
       const index = desired.indexOf(input.id);
       if (index === undefined) {
+        if (!complete) {
+          hold(input);
+          return;
+        }
         if (deleted.has(input.id)) return;
         live.total++;
         observeUndeclared(liveFacts(input), () => normaliseLiveInput(input));
@@ -388,6 +413,12 @@ export function createDiffer(options: DiffOptions): Differ {
       // A stream that repeats an id (concurrent writes) must not produce two changes.
       if (seenAt(index) !== 0) return;
       live.total++;
+      if (asWritten(index, input)) {
+        setSeen(index, SEEN_KEPT);
+        live.owned++;
+        summary.unchanged++;
+        return;
+      }
       observeDeclared(index, liveFacts(input), () => normaliseLiveInput(input), verifiedSha256);
     },
     desiredAdded(): ApiInput[] {
@@ -440,6 +471,18 @@ export function createDiffer(options: DiffOptions): Differ {
       return { changes, summary, live, conflicts: conflicts() };
     },
   };
+}
+
+/** Live concepts as `[[id, value], …]` in their listed order, as an input key writes them. */
+function conceptsAsListed(concepts: readonly ApiConcept[] | undefined): string {
+  if (concepts === undefined || concepts.length === 0) return "[]";
+  const pairs: [string, number][] = [];
+  for (const concept of concepts) {
+    const value = concept.value ?? 1;
+    if (typeof value !== "number") return "";
+    pairs.push([concept.id, value]);
+  }
+  return JSON.stringify(pairs);
 }
 
 function compareText(a: string, b: string): number {

@@ -10,9 +10,13 @@ describe("StringTable", () => {
         fc.array(fc.string()),
         (keys, others) => {
           const table = new StringTable((position) => keys[position] as string);
-          keys.forEach((key, position) => table.add(key, position));
+          keys.forEach((key, position) => {
+            table.add(key, position);
+          });
           expect(table.size).toBe(keys.length);
-          keys.forEach((key, position) => expect(table.get(key)).toBe(position));
+          keys.forEach((key, position) => {
+            expect(table.get(key)).toBe(position);
+          });
           const known = new Set(keys);
           for (const other of others)
             if (!known.has(other)) expect(table.get(other)).toBeUndefined();

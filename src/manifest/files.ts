@@ -101,24 +101,27 @@ export async function checkImageFile(
   absPath: string,
   options: {
     sizeLimit: number;
-    shownPath: string;
+    /** How messages name the file; a function is called only for a message. */
+    shownPath: string | (() => string);
     cache?: HashCache | undefined;
     reader?: ImageFileReader | undefined;
   },
 ): Promise<ImageFileCheck> {
-  const { shownPath, sizeLimit, cache } = options;
+  const { sizeLimit, cache } = options;
+  const named = options.shownPath;
+  const name = typeof named === "string" ? () => named : named;
   const reader = options.reader ?? new ImageFileReader(false);
   try {
     await reader.turn();
     // No await from here on: the bytes read live in the reader's shared buffer.
     const info = reader.stat(absPath);
-    if (!info.isFile()) return { ok: false, message: `not a regular file: ${shownPath}` };
+    if (!info.isFile()) return { ok: false, message: `not a regular file: ${name()}` };
     const { size, mtimeMs } = info;
-    if (size === 0) return { ok: false, message: `file is empty: ${shownPath}` };
+    if (size === 0) return { ok: false, message: `file is empty: ${name()}` };
     if (size >= sizeLimit) {
       return {
         ok: false,
-        message: `file is ${formatBytes(size)} (${size} bytes); the API accepts images under ${sizeLimit} bytes: ${shownPath}`,
+        message: `file is ${formatBytes(size)} (${size} bytes); the API accepts images under ${sizeLimit} bytes: ${name()}`,
       };
     }
     const known = cache?.get(absPath, size, mtimeMs);
@@ -127,7 +130,7 @@ export async function checkImageFile(
     const whole = size <= WHOLE_READ_MAX_BYTES;
     // One byte more than its size: a file that grew since the stat is streamed when hashed.
     const bytes = reader.read(absPath, whole ? size + 1 : FILE_KIND_HEAD_BYTES);
-    const format = formatOf(bytes.subarray(0, FILE_KIND_HEAD_BYTES), shownPath);
+    const format = formatOf(bytes.subarray(0, FILE_KIND_HEAD_BYTES), name);
     if (typeof format === "object") return format;
     if (!whole || !reader.digest || bytes.length !== size) {
       return { ok: true, size, mtimeMs, format };
@@ -138,17 +141,18 @@ export async function checkImageFile(
   } catch (error) {
     const code = errorCode(error);
     if (code === "ENOENT" || code === "ENOTDIR")
-      return { ok: false, message: `file not found: ${shownPath}` };
-    return { ok: false, message: `cannot read ${shownPath} (${code ?? String(error)})` };
+      return { ok: false, message: `file not found: ${name()}` };
+    return { ok: false, message: `cannot read ${name()} (${code ?? String(error)})` };
   }
 }
 
 function formatOf(
   head: Uint8Array,
-  shownPath: string,
+  name: () => string,
 ): ImageFormat | { ok: false; message: string } {
   const kind = fileKindOf(head);
   if (kind.kind === "image") return kind.format;
+  const shownPath = name();
   if (kind.kind === "lfs-pointer") {
     return {
       ok: false,

@@ -165,7 +165,7 @@ export async function loadManifestInto(
       check: (absPath) =>
         checkImageFile(absPath, {
           sizeLimit: limits.imageSizeLimit,
-          shownPath: show(absPath),
+          shownPath: () => show(absPath),
           cache,
           reader,
         }),

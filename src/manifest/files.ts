@@ -58,7 +58,7 @@ export class ImageFileReader {
    */
   constructor(readonly digest: boolean) {}
 
-  /** Lets the event loop turn now and then: call it before each file, never between a read and its use. */
+  /** Lets the event loop turn now and then: called before each file, never between a read and its use. */
   async turn(): Promise<void> {
     if (++this.calls < CALLS_PER_TURN) return;
     this.calls = 0;
@@ -71,9 +71,10 @@ export class ImageFileReader {
 
   /**
    * The first `length` bytes of a file (fewer if it is shorter), in the shared buffer: valid
-   * until the next read, so used before any `await`.
+   * until the next read, so used before any `await`. A short read once `enough` bytes are in ends
+   * it without another call (a short read of a regular file is its end).
    */
-  read(absPath: string, length: number): Buffer {
+  read(absPath: string, length: number, enough = length): Buffer {
     if (this.buffer.length < length) {
       this.buffer = Buffer.allocUnsafe(Math.max(length, this.buffer.length * 2));
     }
@@ -84,6 +85,7 @@ export class ImageFileReader {
         const read = readSync(fd, this.buffer, filled, length - filled, filled);
         if (read === 0) break;
         filled += read;
+        if (filled >= enough) break;
       }
       return this.buffer.subarray(0, filled);
     } finally {
@@ -129,7 +131,9 @@ export async function checkImageFile(
       return { ok: true, size, mtimeMs, format: known.format, sha256: known.sha256 };
     const whole = size <= WHOLE_READ_MAX_BYTES;
     // One byte more than its size: a file that grew since the stat is streamed when hashed.
-    const bytes = reader.read(absPath, whole ? size + 1 : FILE_KIND_HEAD_BYTES);
+    const bytes = whole
+      ? reader.read(absPath, size + 1, size)
+      : reader.read(absPath, FILE_KIND_HEAD_BYTES);
     const format = formatOf(bytes.subarray(0, FILE_KIND_HEAD_BYTES), name);
     if (typeof format === "object") return format;
     if (!whole || !reader.digest || bytes.length !== size) {

@@ -45,7 +45,7 @@ export type ImageFileCheck =
 /**
  * Reads the image files of one load. The calls are synchronous: on a folder of small files an
  * asynchronous stat, open, read and close each cost a thread-pool round trip several times the
- * call itself (bench/hash-folder.ts), and every file is read once. The event loop still turns
+ * call itself (bench/hash-read-modes.ts, bench/hash-folder.ts), and every file is read once. The event loop still turns
  * every {@link CALLS_PER_TURN} files. One buffer, grown to the largest file read whole, is reused.
  */
 export class ImageFileReader {

@@ -99,8 +99,8 @@ export class HashCache {
   /** Writes this run's entries if anything changed; failures are ignored (it is a cache). */
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.rows.size) return;
-    // Written by hand, row by row, in key order: the same text as JSON.stringify of the object
-    // (a key such as "__proto__" included) without building it.
+    // Written row by row in key order, without building the object (whose integer-like keys
+    // JSON.stringify would put first, and where a key such as "__proto__" needs care).
     const keys = [...this.used.keys()].sort((a, b) => (a < b ? -1 : 1));
     const parts = keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(this.used.get(key))}`);
     const text = `{"version":${CACHE_VERSION},"files":{${parts.join(",")}}}\n`;

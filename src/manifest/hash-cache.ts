@@ -10,13 +10,15 @@
  * cannot be written is only a slower next run.
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type { ImageFormat } from "../util/image-format.js";
 import { isRecord } from "../util/is-record.js";
 
 const HASH_CACHE_FILE = "file-hashes.json";
 const CACHE_VERSION = 1;
 const RACY_WINDOW_MS = 2_000;
+/** A `.` or `..` segment, or an empty one: such a path is not normalised. */
+const DOT_SEGMENT = /[\\/]\.{0,2}(?:[\\/]|$)/;
 const FORMATS: readonly string[] = ["PNG", "JPEG", "GIF", "WEBP", "TIFF", "BMP"];
 
 export interface CachedHash {
@@ -35,11 +37,17 @@ export class HashCache {
   private readonly used = new Map<string, Row>();
   private changed = false;
 
+  /** `baseDir` and a separator: what every path under it starts with. */
+  private readonly prefix: string;
+
   private constructor(
     private readonly baseDir: string,
     private readonly file: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    const base = resolve(baseDir);
+    this.prefix = base.endsWith(sep) ? base : base + sep;
+  }
 
   /** The cache of the manifest in `baseDir`, read from `cacheDir` (empty if unusable). */
   static async open(options: {
@@ -59,7 +67,11 @@ export class HashCache {
       cache.changed = true;
       return cache;
     }
-    for (const [key, row] of Object.entries(parsed.files)) {
+    const files = parsed.files;
+    // for…in, not Object.entries: no pair per file (a cache can hold hundreds of thousands).
+    for (const key in files) {
+      if (!Object.hasOwn(files, key)) continue;
+      const row = files[key];
       if (isRow(row)) cache.rows.set(key, row);
       else cache.changed = true;
     }
@@ -87,11 +99,11 @@ export class HashCache {
   /** Writes this run's entries if anything changed; failures are ignored (it is a cache). */
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.rows.size) return;
-    const files: Record<string, Row> = {};
-    for (const [key, row] of [...this.used].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      Object.defineProperty(files, key, { value: row, enumerable: true, writable: true });
-    }
-    const text = `${JSON.stringify({ version: CACHE_VERSION, files })}\n`;
+    // Written row by row in key order, without building the object (whose integer-like keys
+    // JSON.stringify would put first, and where a key such as "__proto__" needs care).
+    const keys = [...this.used.keys()].sort((a, b) => (a < b ? -1 : 1));
+    const parts = keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(this.used.get(key))}`);
+    const text = `{"version":${CACHE_VERSION},"files":{${parts.join(",")}}}\n`;
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
       await mkdir(dirname(this.file), { recursive: true });
@@ -103,6 +115,11 @@ export class HashCache {
   }
 
   private keyOf(absPath: string): string {
+    // The common case, a normalised path under the manifest's directory, without path.relative.
+    if (absPath.startsWith(this.prefix) && !DOT_SEGMENT.test(absPath)) {
+      const key = absPath.slice(this.prefix.length);
+      return sep === "/" ? key : key.replaceAll("\\", "/");
+    }
     return relative(this.baseDir, resolve(absPath)).replaceAll("\\", "/");
   }
 }

@@ -14,7 +14,13 @@ import { mapBounded } from "../util/pool.js";
 import { DesiredIndex, type DesiredSink } from "./desired-index.js";
 import type { DocPath } from "./doc-path.js";
 import type { FileHasher } from "./files.js";
-import { API_IMAGE_SIZE_LIMIT, checkImageFile, hashImageFile, streamingHasher } from "./files.js";
+import {
+  API_IMAGE_SIZE_LIMIT,
+  checkImageFile,
+  hashImageFile,
+  ImageFileReader,
+  streamingHasher,
+} from "./files.js";
 import { HashCache } from "./hash-cache.js";
 import type { IncludingFile } from "./include.js";
 import { collectIncludedFiles } from "./include.js";
@@ -149,6 +155,8 @@ export async function loadManifestInto(
           cacheDir: options.cacheDir ?? join(dirname(rootPath), ".dataset", "cache"),
         });
   const hasher = options.hashFile ?? streamingHasher;
+  // An injected hasher sees every file hashed: the check then only sniffs.
+  const reader = new ImageFileReader(options.hashFile === undefined);
   const context: LoadContext = {
     limits,
     problems: new ProblemLog(),
@@ -157,8 +165,9 @@ export async function loadManifestInto(
       check: (absPath) =>
         checkImageFile(absPath, {
           sizeLimit: limits.imageSizeLimit,
-          shownPath: show(absPath),
+          shownPath: () => show(absPath),
           cache,
+          reader,
         }),
       hash: (absPath, checked) => hashImageFile(absPath, checked, { hasher, cache }),
       show,

@@ -53,20 +53,21 @@ export function folderReader(
       const firstByHash = new Map<string, string>();
       for (let start = 0; start < files.length; start += STEP) {
         const step = files.slice(start, start + STEP).filter((path) => byConcept(path) !== null);
-        const checks = await mapBounded(step, CHECK_CONCURRENCY, (path) =>
-          images.check(join(absPath, path)),
+        const imagePaths = step.map((path) => join(absPath, path));
+        const checks = await mapBounded(imagePaths, CHECK_CONCURRENCY, (imagePath) =>
+          images.check(imagePath),
         );
         const hashes = await mapBounded(
           step.map((_, i) => i),
           HASH_CONCURRENCY,
           async (i) => {
             const check = checks[i];
-            return check?.ok ? images.hash(join(absPath, step[i] as string), check) : undefined;
+            return check?.ok ? images.hash(imagePaths[i] as string, check) : undefined;
           },
         );
         for (let i = 0; i < step.length; i++) {
           const path = step[i] as string;
-          const imagePath = join(absPath, path);
+          const imagePath = imagePaths[i] as string;
           const shown = images.show(imagePath);
           const check = checks[i];
           const hash = hashes[i];

@@ -1,7 +1,8 @@
 /**
  * Preloaded into a measured child (`node --import dist/bench/fs-read-hook.js …`): counts the
  * files under `BENCH_READ_DIR` the process opened or read through `node:fs`, and the bytes it read
- * from them, and writes `{files, bytes}` to `BENCH_READ_FILE` at exit. It wraps every way the
+ * from them, and writes `{files, bytes}` (the files' paths) to `BENCH_READ_FILE` at exit (a worker
+ * thread to `BENCH_READ_FILE.thread-N`). It wraps every way the
  * planner could read a file — `open`/`openSync`/`fs.promises.open` (then `read`/`readSync`/the
  * FileHandle's `read`, `readv`, `readFile`), `readFile`/`readFileSync`/`fs.promises.readFile`, and
  * `createReadStream` (which opens and reads through `fs.open`/`fs.read`) — and then re-exports the
@@ -11,10 +12,36 @@
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import { resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import workerThreads, { isMainThread, threadId, type WorkerOptions } from "node:worker_threads";
 
 const dir = process.env.BENCH_READ_DIR;
 const out = process.env.BENCH_READ_FILE;
-if (dir && out) install(resolve(dir) + sep, out);
+if (dir && out) {
+  install(resolve(dir) + sep, out);
+  if (isMainThread) hookWorkers();
+}
+
+/**
+ * `--import` preloads only the main thread: workers the measured process starts (the manifest
+ * loader) import this hook first, then their own module.
+ */
+function hookWorkers(): void {
+  const hook = import.meta.url;
+  class HookedWorker extends workerThreads.Worker {
+    constructor(file: string | URL, options: WorkerOptions = {}) {
+      if (options.eval === true) {
+        super(file, options);
+        return;
+      }
+      const target = file instanceof URL ? file.href : pathToFileURL(file).href;
+      const code = `import(${JSON.stringify(hook)}).then(() => import(${JSON.stringify(target)}))`;
+      super(code, { ...options, eval: true });
+    }
+  }
+  (workerThreads as { Worker: typeof workerThreads.Worker }).Worker = HookedWorker;
+  syncBuiltinESMExports();
+}
 
 function install(prefix: string, out: string): void {
   const files = new Set<string>();
@@ -138,7 +165,10 @@ function install(prefix: string, out: string): void {
     };
   };
   syncBuiltinESMExports();
+  // Each thread counts its own reads (the manifest loads on a worker thread): a worker writes
+  // beside the main thread's file, and the benchmark adds them up.
   process.on("exit", () => {
-    fs.writeFileSync(out, JSON.stringify({ files: files.size, bytes }));
+    const file = isMainThread ? out : `${out}.thread-${threadId}`;
+    fs.writeFileSync(file, JSON.stringify({ files: [...files], bytes }));
   });
 }

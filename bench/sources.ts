@@ -22,9 +22,9 @@
  * when a check failed.
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ApiInput } from "../src/api/types.js";
 import { ApiLimits } from "../src/api/types.js";
@@ -377,9 +377,32 @@ async function measure(args: string[], options: MeasureOptions): Promise<Measure
   }
   const rchar = (await readJson<{ rchar: number }>(ioFile))?.rchar ?? -1;
   if (imageDir === undefined) return { ...run, rchar };
-  const reads = await readJson<{ files: number; bytes: number }>(readFile_);
+  const reads = await readHookCounts(readFile_);
   if (reads === undefined) problems.push(`${what}: the read hook wrote nothing`);
   return { ...run, rchar, imageFiles: reads?.files ?? -1, imageBytes: reads?.bytes ?? -1 };
+}
+
+/** The read hook's counts of every thread of one run (distinct files, bytes). */
+async function readHookCounts(
+  mainFile: string,
+): Promise<{ files: number; bytes: number } | undefined> {
+  const base = basename(mainFile);
+  const names = (await readdir(dirname(mainFile))).filter(
+    (name) => name === base || name.startsWith(`${base}.thread-`),
+  );
+  const files = new Set<string>();
+  let bytes = 0;
+  let found = false;
+  for (const name of names) {
+    const counts = await readJson<{ files: string[]; bytes: number }>(
+      join(dirname(mainFile), name),
+    );
+    if (counts === undefined) continue;
+    found = true;
+    for (const file of counts.files) files.add(file);
+    bytes += counts.bytes;
+  }
+  return found ? { files: files.size, bytes } : undefined;
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {

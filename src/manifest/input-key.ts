@@ -127,8 +127,7 @@ function sortedCopy(value: unknown): unknown {
   for (const key of Object.keys(record).sort(compareText)) {
     const member = record[key];
     if (member === undefined) continue;
-    if (key === "__proto__") setOwnKey(out, key, sortedCopy(member));
-    else out[key] = sortedCopy(member);
+    setOwnKey(out, key, sortedCopy(member));
   }
   return out;
 }

@@ -74,9 +74,15 @@ export async function createInputs(
     items.map((i) => i.planned),
     (pending) => chunkBySize(pending, BATCH_SIZE, options.maxBatchBytes, postedBytes),
     async (batch, lastPass, retry) => {
-      const before = written.size;
+      // Counted as this batch's accepts happen: other batches finish during its awaits.
+      let added = 0;
+      const acceptHere = (id: string, status: ApiStatus | undefined) => {
+        const had = written.size;
+        accept(id, status);
+        added += written.size - had;
+      };
       const outcome = await postBatch(run, batch, options);
-      for (const { planned, status } of outcome.accepted) accept(planned.id, status);
+      for (const { planned, status } of outcome.accepted) acceptHere(planned.id, status);
       for (const { planned, status } of outcome.retryable) {
         if (lastPass) run.fail(planned.id, "create", describeStatus(status), status?.code);
         else retry.push(planned);
@@ -90,7 +96,7 @@ export async function createInputs(
           const live = lives.get(planned.id);
           if (live !== undefined && liveMatchesPlanned(live, planned)) {
             // An earlier, interrupted run (or a retried request whose reply was lost) wrote it.
-            accept(planned.id, live.status);
+            acceptHere(planned.id, live.status);
           } else if (replacedIds.has(planned.id) && !lastPass) {
             retry.push(planned); // the API may still be finishing the delete
           } else {
@@ -103,7 +109,7 @@ export async function createInputs(
           }
         }
       }
-      run.advance("create", written.size - before);
+      run.advance("create", added);
     },
   );
   run.end("create");

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { type ApiClient, createClient } from "../../src/api/client.js";
 import type { ApiInput } from "../../src/api/types.js";
 import { applyPlan } from "../../src/apply/executor.js";
-import type { ApplyReport } from "../../src/apply/types.js";
+import type { ApplyEvent, ApplyReport } from "../../src/apply/types.js";
 import { loadManifest } from "../../src/manifest/load.js";
 import type { Manifest } from "../../src/manifest/manifest.js";
 import { canonicalJson, userMetadata } from "../../src/plan/canonical.js";
@@ -69,6 +69,7 @@ export async function planAndApply(options: {
   concurrency?: number;
   wait?: boolean;
   signal?: AbortSignal;
+  onEvent?: (event: ApplyEvent) => void;
 }): Promise<{ plan: Plan; report: ApplyReport; manifest: Manifest }> {
   const manifest = await mustLoad(options.manifestPath);
   const { plan } = await planLiveApp({
@@ -88,6 +89,7 @@ export async function planAndApply(options: {
     signal: options.signal,
     wait: { enabled: options.wait ?? true, timeoutMs: 60_000 },
     sleep: (ms, signal) => shortSleep(ms, signal),
+    onEvent: options.onEvent,
   });
   return { plan, report, manifest };
 }

@@ -406,3 +406,30 @@ describe("limits and outages", () => {
     expect(live?.data?.geo).toEqual(geo);
   });
 });
+
+describe("apply's progress", () => {
+  it("counts each created input once, however many batches are in flight", async () => {
+    const { api } = await setup({ latencyMs: 5 });
+    const path = `${work.dir}/progress.yaml`;
+    const inputs = Array.from({ length: 1500 }, (_, i) => ({
+      id: `p${i}`,
+      url: `https://img.example.com/p${i}.jpg`,
+    }));
+    await writeManifest(path, "progress", inputs);
+    const shown: number[] = [];
+    const { report } = await planAndApply({
+      manifestPath: path,
+      api,
+      concurrency: 16,
+      wait: false,
+      onEvent: (event) => {
+        if (event.type !== "batch.retry" && event.phase === "create" && "done" in event) {
+          shown.push(event.done);
+        }
+      },
+    });
+    expect(report.created).toHaveLength(1500);
+    expect(Math.max(...shown)).toBe(1500);
+    expect(shown.at(-1)).toBe(1500);
+  });
+});

@@ -4,19 +4,10 @@
  * app). The differ asks, for each live input that stays, whether another declared input may claim
  * its URL; a hash collision only costs a false candidate, which the exact check at the end drops.
  */
+import { hashText } from "../util/hash-text.js";
 export interface UrlClaims {
   /** Whether a declared input other than `selfIndex` (-1: none) may post `url`. */
   mayClaim(url: string, selfIndex: number): boolean;
-}
-
-/** FNV-1a over UTF-16 code units. */
-function hashText(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 /** Builds the claims of `urls` (one per declared index; undefined = claims nothing). */

@@ -2,6 +2,7 @@
  * Positions of distinct strings held elsewhere (an array of ids), found by value: an open
  * addressing table of 32-bit slots and hashes, 16–32 bytes per string where a Map takes about 40.
  */
+import { hashText } from "./hash-text.js";
 export class StringTable {
   private slots = new Int32Array(1024);
   /** The hash of each slot's string, so that growing never hashes again. */
@@ -53,14 +54,4 @@ export class StringTable {
       if (entry !== 0) this.place(oldHashes[i] as number, entry - 1);
     }
   }
-}
-
-/** FNV-1a over UTF-16 code units. */
-function hashText(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -125,9 +125,6 @@ export class InputRules {
     const issues: RuleIssue[] = [];
     this.ordinalSegments.push(segment);
     this.ordinalStarts.push(this.next);
-    // One closure per call, not per input: most inputs have no problem to place.
-    const at = (index: number, ...rest: (string | number)[]): RulePlace =>
-      segment.place(index, rest);
     for (let index = 0; index < inputs.length; index++) {
       const ordinal = this.next++;
       const value = inputs[index];
@@ -140,6 +137,7 @@ export class InputRules {
       // Dense by ordinal (one push per input), read only for URLs that turn out to be shared.
       this.ids.push(id === undefined ? null : String(id));
       this.allows.push(typeof allows === "boolean" ? allows : null);
+      const at = (...rest: (string | number)[]): RulePlace => segment.place(index, rest);
       let duplicateId = false;
       if (typeof id === "string") {
         const first = this.firstById.get(id);
@@ -147,7 +145,7 @@ export class InputRules {
         else {
           duplicateId = true;
           issues.push({
-            ...at(index, "id"),
+            ...at("id"),
             message: (there) => `duplicate input id "${id}" (also declared at ${there})`,
             elsewhere: this.placeOf(first, "id"),
           });
@@ -155,7 +153,7 @@ export class InputRules {
       }
       if (typeof url === "string" && this.context.urlPattern.test(url)) {
         const problem = urlProblem(url);
-        if (problem !== undefined) issues.push({ ...at(index, "url"), message: problem });
+        if (problem !== undefined) issues.push({ ...at("url"), message: problem });
         const first = this.firstByUrl.get(url);
         if (first === undefined) this.firstByUrl.set(url, ordinal);
         else if (!duplicateId) {
@@ -167,12 +165,12 @@ export class InputRules {
       }
       // Paths are built only for values that may hold a problem: most inputs have none.
       if (Array.isArray(concepts) && concepts.length > 1) {
-        checkConcepts(concepts, (path) => at(index, "concepts", ...path), issues);
+        checkConcepts(concepts, (path) => at("concepts", ...path), issues);
       }
       if (isRecord(metadata) && !isCleanMetadata(metadata)) {
         checkMetadata(
           metadata,
-          (path) => at(index, "metadata", ...path),
+          (path) => at("metadata", ...path),
           issues,
           (path) => segment.writtenNumber?.(index, ["metadata", ...path]),
         );

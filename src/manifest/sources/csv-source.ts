@@ -19,11 +19,10 @@ import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js"
 /** The concepts column's separator when `concept_separator` is not given. */
 const DEFAULT_CONCEPT_SEPARATOR = ";";
 
-/** A record from csv-parse with `info` and `raw`. */
+/** A record from csv-parse with `info`. */
 interface ParsedRecord {
   record: string[];
   info: { lines: number };
-  raw: string;
 }
 
 export function csvReader(
@@ -54,7 +53,6 @@ export function csvReader(
         parse({
           bom: true,
           info: true,
-          raw: true,
           skip_empty_lines: true,
           skip_records_with_error: true,
         }),
@@ -277,10 +275,20 @@ function typedCell(
   }
 }
 
-/** The line a record starts on: csv-parse counts the line it ends on. */
-function startLine({ info, raw }: ParsedRecord): number {
-  const body = raw.replace(/^[\r\n]+/, "").replace(/\r?\n$|\r$/, "");
-  return info.lines - (body.match(/\r\n|\r|\n/g)?.length ?? 0);
+/**
+ * The line a record starts on: csv-parse counts the line it ends on. A line break inside a record
+ * can only be inside a quoted field, kept in the field's value as written, so the fields tell how
+ * many lines the record spans (csv-parse's `raw` would tell too, at the cost of copying every
+ * byte once more).
+ */
+function startLine({ info, record }: ParsedRecord): number {
+  let breaks = 0;
+  for (const field of record) {
+    if (field.includes("\n") || field.includes("\r")) {
+      breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+    }
+  }
+  return info.lines - breaks;
 }
 
 function csvErrorMessage(error: Error & { code?: string }): string {

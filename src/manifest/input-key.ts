@@ -22,7 +22,13 @@ export function inputKey(
   metadata: Readonly<Record<string, unknown>> | undefined,
   skipKey?: string,
 ): string {
-  return `${conceptsText(concepts)}${PART_SEPARATOR}${canonicalText(metadata ?? {}, skipKey)}`;
+  // Parts joined once: `+=` would leave a tree of small strings per key that the planner holds
+  // for every input (and a scavenger copies node by node); `join` makes one flat string.
+  const out: string[] = [];
+  writeConcepts(concepts, out);
+  out.push(PART_SEPARATOR);
+  writeCanonical(metadata ?? {}, skipKey, out);
+  return out.join("");
 }
 
 /** The concepts part of a key (for telling which part differs). */
@@ -46,20 +52,23 @@ function conceptValue(value: number | boolean | undefined): number {
   return value === undefined ? 1 : Number(value);
 }
 
-function conceptsText(
+function writeConcepts(
   concepts: readonly { readonly id: string; readonly value?: number | boolean }[] | undefined,
-): string {
-  if (concepts === undefined || concepts.length === 0) return "[]";
+  out: string[],
+): void {
+  if (concepts === undefined || concepts.length === 0) {
+    out.push("[]");
+    return;
+  }
   const byId = new Map<string, number>();
   for (const concept of concepts) byId.set(concept.id, conceptValue(concept.value));
   const ids = sortTexts([...byId.keys()]);
-  let out = "[";
+  out.push("[");
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as string;
-    if (i > 0) out += ",";
-    out += `[${JSON.stringify(id)},${numberText(byId.get(id) as number)}]`;
+    out.push(i > 0 ? ",[" : "[", JSON.stringify(id), ",", numberText(byId.get(id) as number), "]");
   }
-  return `${out}]`;
+  out.push("]");
 }
 
 function compareText(a: string, b: string): number {
@@ -95,38 +104,53 @@ function numberText(value: number): string {
  * `skipKey` is dropped at the top level only.
  */
 export function canonicalText(value: unknown, skipKey?: string): string {
-  if (value === null) return "null";
+  const out: string[] = [];
+  writeCanonical(value, skipKey, out);
+  return out.join("");
+}
+
+function writeCanonical(value: unknown, skipKey: string | undefined, out: string[]): void {
+  if (value === null) {
+    out.push("null");
+    return;
+  }
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      out.push(JSON.stringify(value));
+      return;
     case "number":
-      return numberText(value);
+      out.push(numberText(value));
+      return;
     case "boolean":
-      return value ? "true" : "false";
+      out.push(value ? "true" : "false");
+      return;
     case "object":
       break;
     default:
-      return "null";
+      out.push("null");
+      return;
   }
   if (Array.isArray(value)) {
-    let out = "[";
+    out.push("[");
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out += ",";
+      if (i > 0) out.push(",");
       const item: unknown = value[i];
-      out += item === undefined ? "null" : canonicalText(item);
+      if (item === undefined) out.push("null");
+      else writeCanonical(item, undefined, out);
     }
-    return `${out}]`;
+    out.push("]");
+    return;
   }
   const record = value as Record<string, unknown>;
   const keys = sortTexts(Object.keys(record));
-  let out = "{";
+  out.push("{");
   let first = true;
   for (const key of keys) {
     const member = record[key];
     if (member === undefined || key === skipKey) continue;
-    if (!first) out += ",";
+    out.push(first ? "" : ",", JSON.stringify(key), ":");
     first = false;
-    out += `${JSON.stringify(key)}:${canonicalText(member)}`;
+    writeCanonical(member, undefined, out);
   }
-  return `${out}}`;
+  out.push("}");
 }

@@ -32,7 +32,12 @@ const csvText = fc
 
 /** Each record's first line as csv-parse's `raw` text tells it (the former way). */
 function startLinesFromRaw(text: string): number[] {
-  const records = parse(text, { bom: true, info: true, raw: true, skip_empty_lines: true }) as {
+  const records = parse(text, {
+    bom: true,
+    info: true,
+    raw: true,
+    skip_empty_lines: true,
+  }) as unknown as {
     info: { lines: number };
     raw: string;
   }[];

@@ -45,8 +45,8 @@ export function jsonlReader(
           continue;
         }
         const input = value as RawInput;
-        // Only a literal of 16 digits or more can be an integer JSON.parse rounded.
-        if (LONG_DIGITS.test(text)) {
+        // Most lines hold no integer beyond 2^53: only those need their literals read.
+        if (hasHugeInteger(input.metadata)) {
           const rounded = roundedIntegers(input.metadata, text);
           for (const { path, written, value: parsed } of rounded) {
             report.at(
@@ -62,7 +62,19 @@ export function jsonlReader(
   };
 }
 
-const LONG_DIGITS = /\d{16}/;
+/** Whether `value` holds an integer JSON.parse may have rounded (without allocating). */
+function hasHugeInteger(value: unknown): boolean {
+  if (typeof value === "number") return Number.isInteger(value) && Math.abs(value) >= 2 ** 53;
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasHugeInteger(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (hasHugeInteger((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
 
 /**
  * Integers of `value` beyond 2^53 that the line writes with digits JSON.parse rounded. Rare:

@@ -3,6 +3,7 @@
  *
  *   npx tsc -p tsconfig.bench.json
  *   node --expose-gc dist/bench/load-source.js --kind jsonl|csv [--n 200000] [--reps R] [--keep DIR (reused)] [--whole]
+ *   (`--reps 0 --keep DIR`: only write the files, so that a later run's peak RSS is the load's)
  *   node --expose-gc --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/load-source.js --kind csv
  *
  * Generates N inputs of bench/gen-manifest.ts (catalog shape) into a scratch directory as
@@ -33,7 +34,7 @@ const n = Number(value("n") ?? 200_000);
 const reps = Number(value("reps") ?? 1);
 const keep = value("keep");
 const whole = argv.includes("--whole");
-if ((kind !== "jsonl" && kind !== "csv") || !(n > 0) || !(reps > 0)) {
+if ((kind !== "jsonl" && kind !== "csv") || !(n > 0) || !(reps >= 0)) {
   process.stderr.write("usage: load-source.js --kind jsonl|csv [--n N] [--reps R] [--keep DIR]\n");
   process.exit(1);
 }

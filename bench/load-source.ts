@@ -2,7 +2,7 @@
  * The load of one large JSONL or CSV source alone (issue 14): no app, no plan.
  *
  *   npx tsc -p tsconfig.bench.json
- *   node --expose-gc dist/bench/load-source.js --kind jsonl|csv [--n 200000] [--reps R] [--keep DIR (reused)] [--whole]
+ *   node --expose-gc dist/bench/load-source.js --kind jsonl|csv [--n 200000] [--reps R] [--keep DIR (reused)] [--whole | --drop]
  *   (`--reps 0 --keep DIR`: only write the files, so that a later run's peak RSS is the load's)
  *   node --expose-gc --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/load-source.js --kind csv
  *
@@ -11,7 +11,8 @@
  * ChunkingSink of 8192 whose chunks are cloned, as posting them to the main thread clones them,
  * into one DesiredIndex; `--whole`: loadManifest straight into a DesiredIndex) and prints one JSON
  * line per run: wall and CPU milliseconds of the load, the peak RSS of the process so far, and the
- * heap used after a full GC with the loaded inputs still held. Exits 1 unless every load is ok
+ * heap used after a full GC with the loaded inputs still held. `--drop`: the chunks are cloned and
+ * dropped, as the worker thread of a plan sees it (its peak RSS without the main thread's index). Exits 1 unless every load is ok
  * with N inputs.
  */
 import { existsSync } from "node:fs";
@@ -34,6 +35,7 @@ const n = Number(value("n") ?? 200_000);
 const reps = Number(value("reps") ?? 1);
 const keep = value("keep");
 const whole = argv.includes("--whole");
+const drop = argv.includes("--drop");
 if ((kind !== "jsonl" && kind !== "csv") || !(n > 0) || !(reps >= 0)) {
   process.stderr.write("usage: load-source.js --kind jsonl|csv [--n N] [--reps R] [--keep DIR]\n");
   process.exit(1);
@@ -88,8 +90,13 @@ async function loadWhole(path: string): Promise<{ ok: boolean; inputs: { size: n
 
 async function loadInChunks(path: string): Promise<{ ok: boolean; inputs: { size: number } }> {
   const inputs = new DesiredIndex();
-  const sink = new ChunkingSink(8192, (chunk) => inputs.append(structuredClone(chunk)));
+  let dropped = 0;
+  const sink = new ChunkingSink(8192, (chunk) => {
+    const copy = structuredClone(chunk);
+    if (drop) dropped += copy.ids.length;
+    else inputs.append(copy);
+  });
   const result = await loadManifestInto(path, sink, { cacheDir: false });
   sink.flush();
-  return { ok: result.ok, inputs };
+  return { ok: result.ok, inputs: drop ? { size: dropped } : inputs };
 }

@@ -106,19 +106,9 @@ async function checkBatch(
 ): Promise<void> {
   const { resolver } = context;
   const { problems, images } = resolver.context;
-  // Kept by the rules for first declarations: only each input's file and line, not the items.
   const files = items.map((item) => item.file);
   const lines = items.map((item) => item.line);
-  const segment: RuleSegment = {
-    place: (index: number, path: DocPath) => ({
-      fixed: {
-        file: files[index] ?? "",
-        line: lines[index] ?? 0,
-        column: 0,
-        path: reader.showPath(path),
-      },
-    }),
-  };
+  const segment = batchSegment(files, lines, reader.showPath);
   context.report(
     context.rules.checkInputs(
       segment,
@@ -186,4 +176,21 @@ async function checkBatch(
       normaliser.normalise(raw, { image, source, origin: item.origin, ownStrings }),
     );
   }
+}
+
+/**
+ * The places of a batch's inputs, kept by the rules for first declarations until the load ends:
+ * built apart from {@link checkBatch} so that its closure holds only each input's file and line,
+ * never the batch's items (a closure keeps every variable of its scope that any closure uses).
+ */
+function batchSegment(
+  files: readonly string[],
+  lines: readonly number[],
+  showPath: (path: DocPath) => string,
+): RuleSegment {
+  return {
+    place: (index, path) => ({
+      fixed: { file: files[index] ?? "", line: lines[index] ?? 0, column: 0, path: showPath(path) },
+    }),
+  };
 }

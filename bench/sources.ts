@@ -33,10 +33,11 @@ import { sha256Hex } from "../src/util/sha256.js";
 import { median } from "./context.js";
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-host.js";
 import { BENCH_MANIFEST_NAME, BENCH_SEED, BENCH_USER, seedInSync } from "./fixtures.js";
-import { type GeneratedInput, generateInputs } from "./gen-manifest.js";
+import { generateInputs } from "./gen-manifest.js";
 import { describeMachine } from "./machine.js";
 import { type QuietBudget, startLoadWindow, waitForQuiet } from "./machine-load.js";
 import { type ChildRun, runChild } from "./measure.js";
+import { writeCsv, writeJsonl } from "./source-files.js";
 
 const BIN = fileURLToPath(new URL("../src/cli/bin.js", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./baseline-sources.js", import.meta.url));
@@ -561,44 +562,4 @@ function seconds(ms: number): string {
 }
 function count(n: number): string {
   return Math.round(n).toLocaleString("en-US");
-}
-
-async function writeJsonl(file: string, inputs: readonly GeneratedInput[]): Promise<string> {
-  const lines = inputs.map((input) => JSON.stringify(input));
-  await writeFile(file, `${lines.join("\n")}\n`);
-  return `  - jsonl: ${file.split("/").pop()}\n`;
-}
-
-/** CSV: one column per concept (1/0/empty) to keep explicit absences; metadata typed. */
-async function writeCsv(file: string, inputs: readonly GeneratedInput[]): Promise<string> {
-  const concepts = [...new Set(inputs.flatMap((input) => input.concepts.map((c) => c.id)))].sort();
-  const keys = ["sku", "split", "category", "price", "dims", "tags"];
-  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  const lines = [["id", "url", ...concepts, ...keys].join(",")];
-  for (const input of inputs) {
-    const values = new Map(input.concepts.map((c) => [c.id, String(c.value)]));
-    const meta = input.metadata as Record<string, unknown>;
-    lines.push(
-      [
-        input.id,
-        input.url,
-        ...concepts.map((id) => values.get(id) ?? ""),
-        ...keys.map((key) => {
-          const value = meta[key];
-          if (value === undefined) return "";
-          return quote(typeof value === "string" ? value : JSON.stringify(value));
-        }),
-      ].join(","),
-    );
-  }
-  await writeFile(file, `${lines.join("\n")}\n`);
-  return [
-    `  - csv: ${file.split("/").pop()}`,
-    "    columns:",
-    "      id: id",
-    "      url: url",
-    `      concept_columns: [${concepts.join(", ")}]`,
-    "      metadata: { sku: string, split: string, category: string, price: number, dims: json, tags: json }",
-    "",
-  ].join("\n");
 }

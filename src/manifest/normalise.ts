@@ -55,17 +55,23 @@ export class InputNormaliser {
     this.defaults = defaults;
   }
 
-  /** One schema-valid input with defaults merged and shorthand expanded. */
+  /**
+   * One schema-valid input with defaults merged and shorthand expanded. `ownStrings`: its id and
+   * metadata strings are a parser's fresh copies (JSON.parse, csv-parse), not views into a larger
+   * text, so they are kept as they are.
+   */
   normalise(
     input: RawInput,
-    context: { image: DesiredImage; source: SourceLocation; origin?: string },
+    context: { image: DesiredImage; source: SourceLocation; origin?: string; ownStrings?: boolean },
   ): DesiredInput {
     const { defaults } = this;
-    const own = (input.concepts ?? []).map((concept) => this.concept(concept));
+    const concepts = input.concepts;
+    const own: DesiredConcept[] = [];
+    if (concepts !== undefined) for (const concept of concepts) own.push(this.concept(concept));
     const metadata = input.metadata ?? {};
-    detachStrings(metadata);
+    if (context.ownStrings !== true) detachStrings(metadata);
     return {
-      id: detach(input.id),
+      id: context.ownStrings === true ? input.id : detach(input.id),
       image: context.image,
       concepts: defaults.concepts.length === 0 ? own : mergeConcepts(defaults.concepts, own),
       metadata: mergeMetadata(defaults.metadata, metadata),
@@ -75,13 +81,16 @@ export class InputNormaliser {
     };
   }
 
-  /** A `url:` image, its URL detached from the text. */
-  urlImage(url: string): DesiredImage {
-    return { kind: "url", url: detach(url) };
+  /** A `url:` image, its URL detached from the text (unless `ownStrings`, as above). */
+  urlImage(url: string, options: { ownStrings?: boolean } = {}): DesiredImage {
+    return { kind: "url", url: options.ownStrings === true ? url : detach(url) };
   }
 
   private concept(raw: RawConcept): DesiredConcept {
-    const { id, value } = normaliseConcept(raw);
+    // As normaliseConcept, without an object per concept: most are shared ones.
+    const id = typeof raw === "string" ? raw : raw.id;
+    const written = typeof raw === "string" ? undefined : raw.value;
+    const value = written === undefined || written === true ? 1 : written === false ? 0 : written;
     const shared = this.shared[value];
     const known = shared?.get(id);
     if (known !== undefined) return known;

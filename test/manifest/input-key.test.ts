@@ -78,4 +78,25 @@ describe("inputKey", () => {
       JSON.stringify({ a: [null, null, 0, 1e21, "é\n"] }),
     );
   });
+
+  it("sorts keys and concept ids by code unit, few or many", () => {
+    const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ maxLength: 4, unit: "binary" }), { maxLength: 40 }),
+        (names) => {
+          const sorted = [...names].sort(byCodeUnit);
+          const record = Object.fromEntries(names.map((name) => [name, 1]));
+          expect(Object.keys(JSON.parse(canonicalText(record)) as object)).toEqual(
+            Object.keys(Object.fromEntries(sorted.map((name) => [name, 1]))),
+          );
+          const concepts = names.filter((name) => name !== "").map((id) => ({ id, value: 1 }));
+          expect(parseInputKey(inputKey(concepts, {})).concepts.map((c) => c.id)).toEqual(
+            sorted.filter((name) => name !== ""),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

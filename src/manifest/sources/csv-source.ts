@@ -19,11 +19,10 @@ import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js"
 /** The concepts column's separator when `concept_separator` is not given. */
 const DEFAULT_CONCEPT_SEPARATOR = ";";
 
-/** A record from csv-parse with `info` and `raw`. */
+/** A record from csv-parse with `info`. */
 interface ParsedRecord {
   record: string[];
   info: { lines: number };
-  raw: string;
 }
 
 export function csvReader(
@@ -34,6 +33,9 @@ export function csvReader(
   const { shown, report } = options;
   const { columns } = source;
   const metadataTypes = metadataColumns(columns.metadata);
+  const separator = columns.concept_separator ?? DEFAULT_CONCEPT_SEPARATOR;
+  /** A row's concept ids → the column that listed them (one map, cleared per row). */
+  const listed = new Map<string, string>();
   const showPath = (path: DocPath): string => {
     const [field, key] = path;
     if (field === "id") return columns.id;
@@ -51,7 +53,6 @@ export function csvReader(
         parse({
           bom: true,
           info: true,
-          raw: true,
           skip_empty_lines: true,
           skip_records_with_error: true,
         }),
@@ -59,21 +60,22 @@ export function csvReader(
       parser.on("skip", (error: Error & { lines?: number }) => {
         report.at({ file: shown, line: error.lines ?? 0, path: "" }, csvErrorMessage(error));
       });
-      let header: Map<string, number> | undefined;
+      let layout: RowLayout | undefined;
       for await (const parsed of parser as AsyncIterable<ParsedRecord>) {
         const line = startLine(parsed);
-        if (header === undefined) {
-          header = readHeader(parsed.record, line);
+        if (layout === undefined) {
+          const header = readHeader(parsed.record, line);
           if (header === undefined) {
             parser.destroy();
             return;
           }
+          layout = layoutOf(header);
           continue;
         }
-        const item = buildRow(parsed.record, line, header);
+        const item = buildRow(parsed.record, line, layout);
         if (item !== undefined) yield item;
       }
-      if (header === undefined) {
+      if (layout === undefined) {
         report.at({ file: shown, line: 0, path: "" }, "has no header row (it is empty)");
       }
     },
@@ -119,70 +121,110 @@ export function csvReader(
     return ok ? header : undefined;
   }
 
+  /** Where each declared column is in the header: read once, not per row. */
+  function layoutOf(header: ReadonlyMap<string, number>): RowLayout {
+    const at = (name: string): number => header.get(name) ?? -1;
+    return {
+      id: at(columns.id),
+      url: columns.url === undefined ? undefined : at(columns.url),
+      file: columns.file === undefined ? undefined : at(columns.file),
+      concepts: columns.concepts === undefined ? undefined : at(columns.concepts),
+      conceptColumns: (columns.concept_columns ?? []).map((name) => ({ name, index: at(name) })),
+      metadata: [...metadataTypes].map(([name, type]) => ({
+        name,
+        type,
+        index: at(name),
+        // `metadata[name] = value` would set the prototype instead of adding the key.
+        plainKey: name !== "__proto__",
+      })),
+    };
+  }
+
   function buildRow(
     record: readonly string[],
     line: number,
-    header: ReadonlyMap<string, number>,
+    layout: RowLayout,
   ): SourceItem | undefined {
-    const cell = (name: string): string => record[header.get(name) ?? -1] ?? "";
-    const problems: { path: string; message: string }[] = [];
-    const raw: RawInput = { id: cell(columns.id) };
-    if (columns.url !== undefined) raw.url = cell(columns.url);
-    if (columns.file !== undefined) raw.file = cell(columns.file);
+    const cell = (index: number): string => record[index] ?? "";
+    let problems: { path: string; message: string }[] | undefined;
+    const problem = (path: string, message: string): void => {
+      problems ??= [];
+      problems.push({ path, message });
+    };
+    const raw: RawInput = { id: cell(layout.id) };
+    if (layout.url !== undefined) raw.url = cell(layout.url);
+    if (layout.file !== undefined) raw.file = cell(layout.file);
     const concepts: RawConcept[] = [];
-    const listed = new Map<string, string>();
+    listed.clear();
     const addConcept = (concept: RawConcept, column: string): void => {
       const id = typeof concept === "string" ? concept : concept.id;
       const first = listed.get(id);
       if (first !== undefined) {
-        problems.push({
-          path: column,
-          message: `concept "${id}" is listed twice (also in column "${first}")`,
-        });
+        problem(column, `concept "${id}" is listed twice (also in column "${first}")`);
         return;
       }
       listed.set(id, column);
       concepts.push(concept);
     };
-    if (columns.concepts !== undefined) {
-      const separator = columns.concept_separator ?? DEFAULT_CONCEPT_SEPARATOR;
-      for (const part of cell(columns.concepts).split(separator)) {
-        const id = part.trim();
-        if (id !== "") addConcept(id, columns.concepts);
+    if (columns.concepts !== undefined && layout.concepts !== undefined) {
+      const text = cell(layout.concepts);
+      if (text !== "") {
+        for (const part of text.split(separator)) {
+          const id = part.trim();
+          if (id !== "") addConcept(id, columns.concepts);
+        }
       }
     }
-    for (const name of columns.concept_columns ?? []) {
-      const value = cell(name).trim();
+    for (const { name, index } of layout.conceptColumns) {
+      const text = cell(index);
+      if (text === "") continue;
+      const value = text.trim();
       if (value === "1" || value === "0")
-        addConcept({ id: name, value: Number(value) as 0 | 1 }, name);
-      else if (value !== "")
-        problems.push({ path: name, message: `must be 1, 0 or empty, got "${value}"` });
+        addConcept({ id: name, value: value === "1" ? 1 : 0 }, name);
+      else if (value !== "") problem(name, `must be 1, 0 or empty, got "${value}"`);
     }
     for (const concept of source.concepts ?? []) {
       const id = typeof concept === "string" ? concept : concept.id;
       if (!listed.has(id)) concepts.push(concept);
     }
     if (concepts.length > 0) raw.concepts = concepts;
-    const metadata: JsonObject = {};
-    for (const [name, type] of metadataTypes) {
-      const text = cell(name);
+    let metadata: JsonObject | undefined;
+    for (const { name, type, index, plainKey } of layout.metadata) {
+      const text = cell(index);
       if (text === "") continue;
       const typed = typedCell(text, type);
-      if (typed.ok) setOwnKey(metadata, name, typed.value);
-      else problems.push({ path: name, message: typed.problem });
+      if (!typed.ok) {
+        problem(name, typed.problem);
+        continue;
+      }
+      metadata ??= {};
+      if (plainKey) metadata[name] = typed.value;
+      else setOwnKey(metadata, name, typed.value);
     }
-    const merged = mergeMetadata(source.metadata ?? {}, metadata);
-    if (Object.keys(merged).length > 0) raw.metadata = merged;
+    const merged =
+      source.metadata === undefined ? metadata : mergeMetadata(source.metadata, metadata ?? {});
+    if (merged !== undefined && Object.keys(merged).length > 0) raw.metadata = merged;
     if (source.allow_duplicate_url !== undefined)
       raw.allow_duplicate_url = source.allow_duplicate_url;
-    for (const issue of validateInputValue(raw)) {
-      problems.push({ path: showPath(issue.path), message: issue.message });
+    for (const issue of validateInputValue(raw)) problem(showPath(issue.path), issue.message);
+    if (problems !== undefined) {
+      for (const { path, message } of problems) report.at({ file: shown, line, path }, message);
+      return undefined;
     }
-    for (const problem of problems)
-      report.at({ file: shown, line, path: problem.path }, problem.message);
-    if (problems.length > 0) return undefined;
-    return { raw, origin: `${shown}:${line}`, file: shown, line };
+    // csv-parse's cells are fresh strings; metadata from the manifest's YAML may not be.
+    const ownStrings = source.metadata === undefined;
+    return { raw, origin: `${shown}:${line}`, file: shown, line, ownStrings };
   }
+}
+
+/** The declared columns' positions in the header (-1: missing, reported with the header). */
+interface RowLayout {
+  id: number;
+  url: number | undefined;
+  file: number | undefined;
+  concepts: number | undefined;
+  conceptColumns: { name: string; index: number }[];
+  metadata: { name: string; type: CsvMetadataType; index: number; plainKey: boolean }[];
 }
 
 function metadataColumns(
@@ -233,10 +275,20 @@ function typedCell(
   }
 }
 
-/** The line a record starts on: csv-parse counts the line it ends on. */
-function startLine({ info, raw }: ParsedRecord): number {
-  const body = raw.replace(/^[\r\n]+/, "").replace(/\r?\n$|\r$/, "");
-  return info.lines - (body.match(/\r\n|\r|\n/g)?.length ?? 0);
+/**
+ * The line a record starts on: csv-parse counts the line it ends on. A line break inside a record
+ * can only be inside a quoted field, kept in the field's value as written, so the fields tell how
+ * many lines the record spans (csv-parse's `raw` would tell too, at the cost of copying every
+ * byte once more).
+ */
+function startLine({ info, record }: ParsedRecord): number {
+  let breaks = 0;
+  for (const field of record) {
+    if (field.includes("\n") || field.includes("\r")) {
+      breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+    }
+  }
+  return info.lines - breaks;
 }
 
 function csvErrorMessage(error: Error & { code?: string }): string {

@@ -27,11 +27,11 @@ export function jsonlReader(
         crlfDelay: Number.POSITIVE_INFINITY,
       });
       let line = 0;
+      const at = (path: DocPath) => ({ file: shown, line, path: formatDocPath(path) });
       for await (const read of lines) {
         line++;
         const text = line === 1 ? read.replace(/^\uFEFF/, "") : read;
         if (text.trim() === "") continue;
-        const at = (path: DocPath) => ({ file: shown, line, path: formatDocPath(path) });
         let value: unknown;
         try {
           value = JSON.parse(text);
@@ -40,21 +40,40 @@ export function jsonlReader(
           continue;
         }
         const issues = validateInputValue(value);
-        for (const issue of issues) report.at(at(issue.path), issue.message);
-        if (issues.length > 0) continue;
-        const input = value as RawInput;
-        const rounded = roundedIntegers(input.metadata, text);
-        for (const { path, written, value: parsed } of rounded) {
-          report.at(
-            at(["metadata", ...path]),
-            `${written} cannot be held exactly by a JSON number (integers beyond 2^53 are rounded to ${parsed}); quote it to keep it as a string: "${written}"`,
-          );
+        if (issues.length > 0) {
+          for (const issue of issues) report.at(at(issue.path), issue.message);
+          continue;
         }
-        if (rounded.length > 0) continue;
-        yield { raw: input, origin: `${shown}:${line}`, file: shown, line };
+        const input = value as RawInput;
+        // Most lines hold no integer beyond 2^53: only those need their literals read.
+        if (hasHugeInteger(input.metadata)) {
+          const rounded = roundedIntegers(input.metadata, text);
+          for (const { path, written, value: parsed } of rounded) {
+            report.at(
+              at(["metadata", ...path]),
+              `${written} cannot be held exactly by a JSON number (integers beyond 2^53 are rounded to ${parsed}); quote it to keep it as a string: "${written}"`,
+            );
+          }
+          if (rounded.length > 0) continue;
+        }
+        yield { raw: input, origin: `${shown}:${line}`, file: shown, line, ownStrings: true };
       }
     },
   };
+}
+
+/** Whether `value` holds an integer JSON.parse may have rounded (without allocating). */
+function hasHugeInteger(value: unknown): boolean {
+  if (typeof value === "number") return Number.isInteger(value) && Math.abs(value) >= 2 ** 53;
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasHugeInteger(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (hasHugeInteger((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 /**

@@ -106,43 +106,49 @@ async function checkBatch(
 ): Promise<void> {
   const { resolver } = context;
   const { problems, images } = resolver.context;
-  // Kept by the rules for first declarations: only each input's file and line, not the items.
   const files = items.map((item) => item.file);
   const lines = items.map((item) => item.line);
-  const segment: RuleSegment = {
-    place: (index: number, path: DocPath) => ({
-      fixed: {
-        file: files[index] ?? "",
-        line: lines[index] ?? 0,
-        column: 0,
-        path: reader.showPath(path),
-      },
-    }),
-  };
+  const segment = batchSegment(files, lines, reader.showPath);
   context.report(
     context.rules.checkInputs(
       segment,
       items.map((item) => item.raw),
     ),
   );
-  const checked = await mapBounded(items, CHECK_CONCURRENCY, async (item) => {
-    if (item.image !== undefined || item.raw.file === undefined) return undefined;
-    const absPath = resolve(reader.baseDir, item.raw.file);
-    return { absPath, check: await images.check(absPath) } satisfies CheckedImage;
-  });
+  // Only `file:` inputs a reader did not check itself need a stat: none in a file of URLs.
+  const checked: (CheckedImage | undefined)[] = new Array(items.length);
+  const toCheck: number[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index] as SourceItem;
+    if (item.image === undefined && item.raw.file !== undefined) toCheck.push(index);
+  }
+  if (toCheck.length > 0) {
+    const found = await mapBounded(toCheck, CHECK_CONCURRENCY, async (index) => {
+      const absPath = resolve(reader.baseDir, (items[index] as SourceItem).raw.file ?? "");
+      return { absPath, check: await images.check(absPath) } satisfies CheckedImage;
+    });
+    toCheck.forEach((index, i) => {
+      checked[index] = found[i];
+    });
+  }
   const fileColumn = reader.showPath(["file"]);
-  checked.forEach((image, index) => {
-    if (image === undefined || image.check.ok) return;
+  for (const index of toCheck) {
+    const image = checked[index];
+    if (image === undefined || image.check.ok) continue;
     const place = { file: files[index] ?? "", line: lines[index] ?? 0, column: 0 };
     problems.atFixed({ ...place, path: fileColumn }, image.check.message);
-  });
+  }
   if (problems.size !== resolver.unreadable) return;
-  await hashImages(
-    checked.filter((image) => image !== undefined),
-    resolver,
-  );
+  if (toCheck.length > 0) {
+    await hashImages(
+      checked.filter((image) => image !== undefined),
+      resolver,
+    );
+  }
   const normaliser = normaliserOf(resolver);
-  items.forEach((item, index) => {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index] as SourceItem;
+    const { raw, ownStrings } = item;
     const source = { file: item.file, line: item.line, column: 0 };
     const known = item.image;
     const image: DesiredImage | undefined =
@@ -150,20 +156,41 @@ async function checkBatch(
         ? {
             kind: "file",
             absPath: known.absPath,
-            path: item.raw.file ?? "",
+            path: raw.file ?? "",
             sha256: known.sha256,
             size: known.size,
           }
-        : imageOf(item.raw, checked[index]?.absPath, resolver.hashes, normaliser);
+        : raw.url !== undefined
+          ? normaliser.urlImage(raw.url, { ownStrings })
+          : imageOf(raw, checked[index]?.absPath, resolver.hashes, normaliser);
     if (image === undefined) {
-      const place = { ...source, path: reader.showPath(["file"]) };
+      const place = { ...source, path: fileColumn };
       problems.atFixed(
         place,
         `cannot read ${resolver.context.show(checked[index]?.absPath ?? "")}`,
       );
       resolver.unreadable++;
-      return;
+      continue;
     }
-    resolver.inputs.add(normaliser.normalise(item.raw, { image, source, origin: item.origin }));
-  });
+    resolver.inputs.add(
+      normaliser.normalise(raw, { image, source, origin: item.origin, ownStrings }),
+    );
+  }
+}
+
+/**
+ * The places of a batch's inputs, kept by the rules for first declarations until the load ends:
+ * built apart from {@link checkBatch} so that its closure holds only each input's file and line,
+ * never the batch's items (a closure keeps every variable of its scope that any closure uses).
+ */
+function batchSegment(
+  files: readonly string[],
+  lines: readonly number[],
+  showPath: (path: DocPath) => string,
+): RuleSegment {
+  return {
+    place: (index, path) => ({
+      fixed: { file: files[index] ?? "", line: lines[index] ?? 0, column: 0, path: showPath(path) },
+    }),
+  };
 }

@@ -17,6 +17,11 @@ export interface SourceItem {
   line: number;
   /** A folder's image, checked and hashed by the reader already. */
   image?: { absPath: string; sha256: string; size: number };
+  /**
+   * The strings of `raw` are a parser's fresh copies (JSON.parse, csv-parse), not views into a
+   * larger text: the normaliser keeps them without copying.
+   */
+  ownStrings?: boolean;
 }
 
 /** Where a reader reports problems. */

@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HOOK = fileURLToPath(new URL("./rusage-hook.js", import.meta.url));
-/** Keep at most this much of a child's stdout/stderr (a plan's text is small; a JSON plan is not). */
+/**
+ * Keep about this much of a child's stdout/stderr, half from its start and half from its end (a
+ * plan's text is small; a JSON plan or a plan of 100k creates is not).
+ */
 const MAX_CAPTURE = 4 * 1024 * 1024;
 
 export interface ChildRun {
@@ -48,13 +51,25 @@ export async function runChild(spec: ChildSpec): Promise<ChildRun> {
     },
   );
   const capture = (stream: NodeJS.ReadableStream) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    // The head and the tail: a plan's summary is its last line, however long the list before it.
+    const head: Buffer[] = [];
+    let headSize = 0;
+    let tail: Buffer[] = [];
+    let tailSize = 0;
     stream.on("data", (chunk: Buffer) => {
-      if (size < MAX_CAPTURE) chunks.push(chunk);
-      size += chunk.length;
+      if (headSize < MAX_CAPTURE / 2) {
+        head.push(chunk);
+        headSize += chunk.length;
+        return;
+      }
+      tail.push(chunk);
+      tailSize += chunk.length;
+      while (tail.length > 1 && tailSize - (tail[0]?.length ?? 0) >= MAX_CAPTURE / 2) {
+        tailSize -= tail[0]?.length ?? 0;
+        tail = tail.slice(1);
+      }
     });
-    return () => Buffer.concat(chunks).toString("utf8");
+    return () => Buffer.concat([...head, ...tail]).toString("utf8");
   };
   const stdout = capture(child.stdout);
   const stderr = capture(child.stderr);

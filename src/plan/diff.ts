@@ -98,20 +98,6 @@ interface LiveFacts {
   modifiedAt: string | null;
 }
 
-/** A live input held back until its id is declared or the index is complete. */
-interface HeldLive {
-  facts: LiveFacts;
-  /** `before` of a change, as JSON (far smaller than the parsed input). */
-  before: string;
-  /** The input itself, kept only when its bytes may have to be hashed. */
-  hashable: ApiInput | undefined;
-  /**
-   * Later listings of the same id (a stream may repeat one under concurrent writes): a declared
-   * id is decided by its first, an undeclared one counts each, as when it is not held.
-   */
-  repeats: { facts: LiveFacts; before: string }[];
-}
-
 function liveFacts(live: ApiInput): LiveFacts {
   const metadata = live.data?.metadata;
   const rawMarker = metadata?.[OWNERSHIP_KEY];
@@ -146,9 +132,8 @@ function liveFacts(live: ApiInput): LiveFacts {
  * counted in `live.prunable` (so the text can say `--prune` would delete them) and in neither
  * `delete` nor `unmanaged`. Every other undeclared input is `unmanaged`.
  *
- * While the index is loading, a live input whose id is not declared yet is held back (its facts
- * and `before` as JSON) until the id arrives or the index is complete; the decisions do not
- * depend on which came first.
+ * While the index is loading, a live input whose id is not declared yet is held back until the
+ * id arrives or the index is complete; the decisions do not depend on which came first.
  *
  * Conflicts: a declared URL input without `allow_duplicate_url` that this plan posts (create,
  * replace, recreate) while a live input this plan keeps holds the same URL would be refused by the
@@ -164,7 +149,13 @@ export function createDiffer(options: DiffOptions): Differ {
   let complete = options.loading !== true;
   // Grows with the index: one byte per declared input.
   let seen = new Uint8Array(Math.max(desired.size, 1024));
-  const held = new Map<string, HeldLive>();
+  /**
+   * Live inputs held back until their id is declared or the index is complete, as listed (a
+   * stream may repeat an id under concurrent writes: a declared id is decided by its first
+   * listing, an undeclared one counts each, as when it is not held). Kept as parsed: holding
+   * must cost the reading thread nothing while the loader, on the other core, catches up.
+   */
+  const held = new Map<string, ApiInput[]>();
   /** Declared inputs below this position were matched against the held ones. */
   let matchedUpTo = desired.size;
   const deleted = new Set<string>();
@@ -333,22 +324,21 @@ export function createDiffer(options: DiffOptions): Differ {
   }
 
   function hold(input: ApiInput): void {
-    const known = held.get(input.id);
-    if (known !== undefined) {
-      known.repeats.push({
-        facts: liveFacts(input),
-        before: JSON.stringify(normaliseLiveInput(input)),
-      });
+    const listed = held.get(input.id);
+    if (listed === undefined) held.set(input.id, [input]);
+    else listed.push(input);
+  }
+
+  /** Decides a declared input's first live listing. */
+  function decide(index: number, input: ApiInput, verifiedSha256: string | undefined): void {
+    live.total++;
+    if (asWritten(index, input)) {
+      setSeen(index, SEEN_KEPT);
+      live.owned++;
+      summary.unchanged++;
       return;
     }
-    const facts = liveFacts(input);
-    const hashable = facts.byteUpload && facts.recordedSha256 === undefined ? input : undefined;
-    held.set(input.id, {
-      facts,
-      before: JSON.stringify(normaliseLiveInput(input)),
-      hashable,
-      repeats: [],
-    });
+    observeDeclared(index, liveFacts(input), () => normaliseLiveInput(input), verifiedSha256);
   }
 
   function wantsImageHash(input: ApiInput): boolean {
@@ -412,14 +402,7 @@ export function createDiffer(options: DiffOptions): Differ {
       }
       // A stream that repeats an id (concurrent writes) must not produce two changes.
       if (seenAt(index) !== 0) return;
-      live.total++;
-      if (asWritten(index, input)) {
-        setSeen(index, SEEN_KEPT);
-        live.owned++;
-        summary.unchanged++;
-        return;
-      }
-      observeDeclared(index, liveFacts(input), () => normaliseLiveInput(input), verifiedSha256);
+      decide(index, input, verifiedSha256);
     },
     desiredAdded(): ApiInput[] {
       const toHash: ApiInput[] = [];
@@ -427,15 +410,11 @@ export function createDiffer(options: DiffOptions): Differ {
       for (let index = matchedUpTo; index < added; index++) {
         if (held.size === 0) break;
         const id = desired.idAt(index);
-        const entry = held.get(id);
-        if (entry === undefined) continue;
+        const first = held.get(id)?.[0];
+        if (first === undefined) continue;
         held.delete(id);
-        if (entry.hashable !== undefined && wantsImageHash(entry.hashable)) {
-          toHash.push(entry.hashable);
-          continue;
-        }
-        live.total++;
-        observeDeclared(index, entry.facts, () => JSON.parse(entry.before) as ApiInput, undefined);
+        if (wantsImageHash(first)) toHash.push(first);
+        else decide(index, first, undefined);
       }
       matchedUpTo = added;
       return toHash;
@@ -444,12 +423,12 @@ export function createDiffer(options: DiffOptions): Differ {
       if (matchedUpTo < desired.size)
         throw new Error("desiredAdded() must run before desiredComplete()");
       complete = true;
-      for (const [id, entry] of held) {
+      for (const [id, listed] of held) {
         held.delete(id);
-        for (const listing of [entry, ...entry.repeats]) {
+        for (const listing of listed) {
           if (deleted.has(id)) break;
           live.total++;
-          observeUndeclared(listing.facts, () => JSON.parse(listing.before) as ApiInput);
+          observeUndeclared(liveFacts(listing), () => normaliseLiveInput(listing));
         }
       }
     },

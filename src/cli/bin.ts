@@ -1,19 +1,25 @@
 #!/usr/bin/env node
-import { CommanderError } from "commander";
 import { type Outcome, SUCCESS, UserError } from "../errors.js";
 import { exitCodeOf } from "./exit-codes.js";
 import { processIO } from "./io.js";
-import { buildProgram } from "./program.js";
+import { VERSION } from "./version.js";
 
 /**
  * The bin entry: the only place that exits. User errors print one line (and a hint); anything
  * else prints "internal error" with the stack only under DEBUG=dataset.
  */
 async function main(): Promise<number> {
+  // `dataset --version` answers before the command parser is even loaded (start-up time).
+  const args = process.argv.slice(2);
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   const io = processIO();
   const result: { outcome: Outcome } = { outcome: SUCCESS };
   const debug = /(^|,)dataset(,|$)/.test(process.env.DEBUG ?? "");
   try {
+    const { buildProgram } = await import("./program.js");
     await buildProgram(io, result).parseAsync(process.argv);
     return exitCodeOf(result.outcome);
   } catch (error) {
@@ -22,7 +28,7 @@ async function main(): Promise<number> {
 }
 
 function exitCodeFor(error: unknown, err: (text: string) => void, debug: boolean): number {
-  if (error instanceof CommanderError) {
+  if (isCommanderError(error)) {
     // Commander already printed its message (usage errors); help and version exit 0.
     return error.exitCode === 0 ? 0 : 1;
   }
@@ -40,6 +46,13 @@ function exitCodeFor(error: unknown, err: (text: string) => void, debug: boolean
       : "(run with DEBUG=dataset for details, and please report it)",
   );
   return 1;
+}
+
+/** Commander's own exit (usage errors, help, version), recognised without loading commander. */
+function isCommanderError(error: unknown): error is { exitCode: number } {
+  if (!(error instanceof Error)) return false;
+  const { code, exitCode } = error as { code?: unknown; exitCode?: unknown };
+  return typeof exitCode === "number" && typeof code === "string" && code.startsWith("commander.");
 }
 
 // Exit once stdout and stderr have flushed (pipes are asynchronous on some platforms), and

@@ -4,6 +4,7 @@ import { emulatorCommand } from "./commands/emulator.js";
 import { parsePositiveInt, parsePositiveNumber } from "./duration.js";
 import { suggestFlag } from "./flag-suggestions.js";
 import type { CliIO } from "./io.js";
+import { VERSION } from "./version.js";
 
 /**
  * Commander, with usage errors in our shape: one `error:` line and one `hint:` line. An unknown
@@ -96,7 +97,7 @@ function addTargetOptions(command: Command, { planning = true } = {}): Command {
 export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
   const program = new DatasetCommand("dataset")
     .description("Dataset-as-code for Clarifai apps: declare inputs in YAML, then plan and apply.")
-    .version("0.1.0")
+    .version(VERSION)
     .option("--no-color", "no colours in any output (as NO_COLOR=1 does)")
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, "")),

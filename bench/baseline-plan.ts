@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { load } from "js-yaml";
-import { Agent, request } from "undici";
+import { streamRaw } from "./raw-stream.js";
 
 interface Args {
   files: string[];
@@ -32,35 +32,8 @@ for (const file of args.files) {
 const parseMs = performance.now() - parseStart;
 
 const streamStart = performance.now();
-let streamed = 0;
-let pages = 0;
-if (args.url !== "") await streamAll();
+const { streamed, pages } = args.url === "" ? { streamed: 0, pages: 0 } : await streamRaw(args);
 const streamMs = performance.now() - streamStart;
 process.stdout.write(
   `${JSON.stringify({ parsed: declared, streamed, pages, parseMs, streamMs, kept: parsed.length })}\n`,
 );
-
-async function streamAll(): Promise<void> {
-  const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
-  const base = `${args.url}/v2/users/${args.userId}/apps/${args.appId}/inputs/stream`;
-  let lastId: string | undefined;
-  for (;;) {
-    const query = new URLSearchParams({ per_page: String(args.perPage) });
-    if (lastId !== undefined) query.set("last_id", lastId);
-    const response = await request(`${base}?${query}`, {
-      dispatcher,
-      headers: { authorization: "Key bench", accept: "application/json" },
-    });
-    const body = (await response.body.json()) as {
-      status: { code: number };
-      inputs?: { id: string }[];
-    };
-    if (body.status.code !== 10000) throw new Error(`StreamInputs answered ${body.status.code}`);
-    pages++;
-    const page = body.inputs ?? [];
-    streamed += page.length;
-    if (page.length < args.perPage) break;
-    lastId = page[page.length - 1]?.id;
-  }
-  await dispatcher.close();
-}

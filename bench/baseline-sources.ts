@@ -7,7 +7,7 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
-import { Agent, request } from "undici";
+import { streamRaw } from "./raw-stream.js";
 
 interface Args {
   kind: "jsonl" | "csv";
@@ -40,27 +40,6 @@ if (args.kind === "jsonl") {
 const parseMs = performance.now() - parseStart;
 
 const streamStart = performance.now();
-let streamed = 0;
-const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
-const base = `${args.url}/v2/users/${args.userId}/apps/${args.appId}/inputs/stream`;
-let lastId: string | undefined;
-for (;;) {
-  const query = new URLSearchParams({ per_page: String(args.perPage) });
-  if (lastId !== undefined) query.set("last_id", lastId);
-  const response = await request(`${base}?${query}`, {
-    dispatcher,
-    headers: { authorization: "Key bench", accept: "application/json" },
-  });
-  const body = (await response.body.json()) as {
-    status: { code: number };
-    inputs?: { id: string }[];
-  };
-  if (body.status.code !== 10000) throw new Error(`StreamInputs answered ${body.status.code}`);
-  const page = body.inputs ?? [];
-  streamed += page.length;
-  if (page.length < args.perPage) break;
-  lastId = page[page.length - 1]?.id;
-}
-await dispatcher.close();
+const { streamed } = await streamRaw(args);
 const streamMs = performance.now() - streamStart;
 process.stdout.write(`${JSON.stringify({ parsed: ids.size, streamed, parseMs, streamMs })}\n`);

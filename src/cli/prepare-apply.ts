@@ -96,7 +96,6 @@ async function prepareLivePlan(
       signal: options.signal,
       hashLiveImage: liveImageHasher(connection.api),
     });
-    progress.stop();
     refuseConflicts(plan);
     return { plan, connection, owned, baseDir: baseDirOf(plan, io), saved: false };
   }).finally(() => progress.stop());

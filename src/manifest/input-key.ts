@@ -6,7 +6,7 @@
  * live input's, and parses it back only for the inputs that change. Pure.
  */
 import type { JsonObject } from "../api/types.js";
-import { setOwnKey } from "../util/own-key.js";
+import { canonicalJson, sortByInsertion } from "../util/canonical-json.js";
 
 /** A concept as the key holds it: `[id, value]`. */
 type ConceptPair = [string, number];
@@ -67,25 +67,6 @@ function conceptsText(
 }
 
 /**
- * `items` sorted in place, stably. A few by insertion: Array.prototype.sort allocates about a
- * kilobyte of sort state per call, and a key sorts two or three small arrays per input (a
- * million inputs).
- */
-function sortByInsertion<T>(items: T[], after: (a: T, b: T) => boolean): T[] {
-  if (items.length > 16) return items.sort((a, b) => (after(a, b) ? 1 : after(b, a) ? -1 : 0));
-  for (let i = 1; i < items.length; i++) {
-    const item = items[i] as T;
-    let j = i - 1;
-    while (j >= 0 && after(items[j] as T, item)) {
-      items[j + 1] = items[j] as T;
-      j--;
-    }
-    items[j + 1] = item;
-  }
-  return items;
-}
-
-/**
  * JSON text with object keys sorted (by code unit) at every depth; `undefined` members are
  * dropped, undefined array items and non-finite numbers are `null`, as JSON.stringify writes them.
  * `skipKey` is dropped at the top level only.
@@ -98,7 +79,7 @@ export function canonicalText(value: unknown, skipKey?: string): string {
     const { [skipKey]: _skipped, ...rest } = value;
     top = rest;
   }
-  return JSON.stringify(isSorted(top) ? top : sortedCopy(top)) ?? "null";
+  return isSorted(top) ? (JSON.stringify(top) ?? "null") : canonicalJson(top);
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
@@ -120,29 +101,4 @@ function isSorted(value: unknown): boolean {
     if (!isSorted(record[key])) return false;
   }
   return true;
-}
-
-/** A copy with object keys in sorted order; JSON.stringify writes it flat in one native pass. */
-function sortedCopy(value: unknown): unknown {
-  if (value === null || typeof value !== "object") {
-    return typeof value === "number" && !Number.isFinite(value) ? null : value;
-  }
-  if (Array.isArray(value)) {
-    const out: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      out[i] = item === undefined ? null : sortedCopy(item);
-    }
-    return out;
-  }
-  const record = value as Record<string, unknown>;
-  // Inserted in sorted order; integer-like keys come first whatever the order (JavaScript's
-  // rule), the same for both sides of a comparison.
-  const out: Record<string, unknown> = {};
-  for (const key of sortByInsertion(Object.keys(record), (a, b) => a > b)) {
-    const member = record[key];
-    if (member === undefined) continue;
-    setOwnKey(out, key, sortedCopy(member));
-  }
-  return out;
 }

@@ -3,7 +3,13 @@ import { DesiredIndex } from "../manifest/desired-index.js";
 import { canonicalText, conceptsPart, inputKey } from "../manifest/input-key.js";
 import type { DesiredInput } from "../manifest/types.js";
 import { readOwnershipMarker } from "./canonical.js";
-import { hostedOriginalUrl, isByteUpload, needsImageHash } from "./compare.js";
+import {
+  type DeclaredImage,
+  hostedOriginalUrl,
+  liveSourceUrl,
+  needsImageHash,
+  sameImage,
+} from "./compare.js";
 import { indexStateOf } from "./input-status.js";
 import { normaliseLiveInput, toPlannedInput } from "./planned-input.js";
 import {
@@ -80,42 +86,6 @@ const SEEN_KEPT = 1;
 /** Seen live, and the plan deletes and posts it again (replace, recreate). */
 const SEEN_REPOSTED = 2;
 
-/** What the diff needs of a live input to decide it, without the input itself. */
-interface LiveFacts {
-  id: string;
-  /** The URL it was created from; undefined for a byte upload. */
-  sourceUrl: string | undefined;
-  byteUpload: boolean;
-  /** The sha256 its ownership marker records. */
-  recordedSha256: string | undefined;
-  /** {@link inputKey} of its concepts and user metadata. */
-  key: string;
-  /** Canonical text of its `_dataset` marker; undefined when it has none. */
-  marker: string | undefined;
-  /** The manifest its marker names, if the marker is well formed. */
-  owner: string | undefined;
-  failed: boolean;
-  modifiedAt: string | null;
-}
-
-function liveFacts(live: ApiInput): LiveFacts {
-  const metadata = live.data?.metadata;
-  const rawMarker = metadata?.[OWNERSHIP_KEY];
-  const marker = readOwnershipMarker(metadata);
-  const byteUpload = isByteUpload(live);
-  return {
-    id: live.id,
-    sourceUrl: byteUpload ? undefined : live.data?.image?.url?.trim(),
-    byteUpload,
-    recordedSha256: marker?.sha256,
-    key: inputKey(live.data?.concepts, metadata, OWNERSHIP_KEY),
-    marker: rawMarker === undefined ? undefined : canonicalText(rawMarker),
-    owner: marker?.manifest,
-    failed: isFailedInputStatus(live.status?.code),
-    modifiedAt: live.modified_at ?? null,
-  };
-}
-
 /**
  * Creates the streaming diff. Memory holds the compact desired index, a byte per declared input
  * and the changes found, never the whole live app; every live input costs a Map lookup and, when
@@ -190,75 +160,75 @@ export function createDiffer(options: DiffOptions): Differ {
   }
 
   /** An undeclared live input that stays: remember it if a declared post may claim its URL. */
-  function noteKeptUrl(facts: LiveFacts, prunable: boolean): void {
-    const url = facts.sourceUrl;
+  function noteKeptUrl(input: ApiInput, prunable: boolean): void {
+    const url = liveSourceUrl(input);
     if (url === undefined) return;
     claims ??= createUrlClaims(
       Array.from({ length: desired.size }, (_, i) => desired.claimedUrlAt(i)),
     );
     if (!claims.mayClaim(url, -1)) return;
     const list = holders.get(url);
-    if (list === undefined) holders.set(url, [{ live_id: facts.id, prunable }]);
-    else list.push({ live_id: facts.id, prunable });
+    if (list === undefined) holders.set(url, [{ live_id: input.id, prunable }]);
+    else list.push({ live_id: input.id, prunable });
   }
 
-  function observeUndeclared(facts: LiveFacts, before: () => ApiInput): void {
-    const owned = facts.owner === manifestName;
+  function observeUndeclared(input: ApiInput): void {
+    live.total++;
+    const owned = readOwnershipMarker(input.data?.metadata)?.manifest === manifestName;
     if (owned) live.owned++;
     if (!owned) {
       summary.unmanaged++;
-      noteKeptUrl(facts, false);
+      noteKeptUrl(input, false);
     } else if (prune) {
-      deleted.add(facts.id);
+      deleted.add(input.id);
       summary.delete++;
       changes.push({
         action: "delete",
-        id: facts.id,
-        before: before(),
-        live_modified_at: facts.modifiedAt,
+        id: input.id,
+        before: normaliseLiveInput(input),
+        live_modified_at: input.modified_at ?? null,
       });
     } else {
       live.prunable++;
-      noteKeptUrl(facts, true);
+      noteKeptUrl(input, true);
     }
   }
 
-  function sameImage(index: number, facts: LiveFacts, verifiedSha256: string | undefined): boolean {
-    const image = desired.imageAt(index);
-    if (desired.isFile(index)) {
-      if (facts.recordedSha256 !== undefined) return facts.recordedSha256 === image;
-      return verifiedSha256 === image && facts.byteUpload;
-    }
-    return facts.sourceUrl === image.trim();
-  }
-
+  /** The full comparison of a declared input's first live listing. */
   function observeDeclared(
     index: number,
-    facts: LiveFacts,
-    before: () => ApiInput,
+    input: ApiInput,
     verifiedSha256: string | undefined,
   ): void {
     setSeen(index, SEEN_KEPT);
-    if (facts.owner === manifestName) live.owned++;
-    const expectedMarker = desired.isFile(index)
-      ? markers.file(desired.imageAt(index))
-      : markers.url;
+    const metadata = input.data?.metadata;
+    if (readOwnershipMarker(metadata)?.manifest === manifestName) live.owned++;
+    const isFile = desired.isFile(index);
+    const image = desired.imageAt(index);
+    const expectedMarker = isFile ? markers.file(image) : markers.url;
+    const rawMarker = metadata?.[OWNERSHIP_KEY];
+    const marker = rawMarker === undefined ? undefined : canonicalText(rawMarker);
     const key = desired.keyAt(index);
-    const imageDiffers = !sameImage(index, facts, verifiedSha256);
-    if (!imageDiffers && !facts.failed && facts.key === key && facts.marker === expectedMarker) {
+    const liveKey = inputKey(input.data?.concepts, metadata, OWNERSHIP_KEY);
+    const failed = isFailedInputStatus(input.status?.code);
+    const declared: DeclaredImage = isFile
+      ? { kind: "file", sha256: image }
+      : { kind: "url", url: image };
+    const imageDiffers = !sameImage(declared, input, verifiedSha256);
+    if (!imageDiffers && !failed && liveKey === key && marker === expectedMarker) {
       summary.unchanged++;
       return;
     }
     // Built only for a change: most inputs of a large app are unchanged.
     const base = () => {
-      const input = desired.inputAt(index);
+      const planned = desired.inputAt(index);
       const origin = desired.originAt(index);
       return {
-        id: input.id,
+        id: planned.id,
         ...(origin === undefined ? {} : { origin }),
-        before: before(),
-        after: toPlannedInput(input, plannedOptions),
-        live_modified_at: facts.modifiedAt,
+        before: normaliseLiveInput(input),
+        after: toPlannedInput(planned, plannedOptions),
+        live_modified_at: input.modified_at ?? null,
       };
     };
     if (imageDiffers) {
@@ -267,24 +237,26 @@ export function createDiffer(options: DiffOptions): Differ {
       changes.push({
         action: "replace",
         ...base(),
-        reason: desired.isFile(index) ? "file" : "url",
+        reason: isFile ? "file" : "url",
       });
       return;
     }
-    if (facts.failed) {
+    if (failed) {
       setSeen(index, SEEN_REPOSTED);
       summary.recreate++;
       changes.push({ action: "recreate", ...base(), reason: "failed" });
       return;
     }
     const reasons: UpdateReason[] = [];
-    if (facts.key !== key) {
-      if (conceptsPart(facts.key) !== conceptsPart(key)) reasons.push("concepts");
-      if (facts.key.slice(conceptsPart(facts.key).length) !== key.slice(conceptsPart(key).length))
+    if (liveKey !== key) {
+      const concepts = conceptsPart(key);
+      const liveConcepts = conceptsPart(liveKey);
+      if (liveConcepts !== concepts) reasons.push("concepts");
+      if (liveKey.slice(liveConcepts.length) !== key.slice(concepts.length))
         reasons.push("metadata");
     }
-    if (facts.marker !== expectedMarker) {
-      if (reasons.length === 0 && facts.marker === undefined) {
+    if (marker !== expectedMarker) {
+      if (reasons.length === 0 && marker === undefined) {
         summary.adopt++;
         changes.push({ action: "adopt", ...base() });
         return;
@@ -338,7 +310,7 @@ export function createDiffer(options: DiffOptions): Differ {
       summary.unchanged++;
       return;
     }
-    observeDeclared(index, liveFacts(input), () => normaliseLiveInput(input), verifiedSha256);
+    observeDeclared(index, input, verifiedSha256);
   }
 
   function wantsImageHash(input: ApiInput): boolean {
@@ -396,8 +368,7 @@ export function createDiffer(options: DiffOptions): Differ {
           return;
         }
         if (deleted.has(input.id)) return;
-        live.total++;
-        observeUndeclared(liveFacts(input), () => normaliseLiveInput(input));
+        observeUndeclared(input);
         return;
       }
       // A stream that repeats an id (concurrent writes) must not produce two changes.
@@ -427,8 +398,7 @@ export function createDiffer(options: DiffOptions): Differ {
         held.delete(id);
         for (const listing of listed) {
           if (deleted.has(id)) break;
-          live.total++;
-          observeUndeclared(liveFacts(listing), () => normaliseLiveInput(listing));
+          observeUndeclared(listing);
         }
       }
     },

@@ -87,11 +87,7 @@ export async function planLiveApp(request: LivePlanRequest): Promise<LivePlan> {
     for await (const page of request.api.streamInputs({ signal: reading.signal })) {
       pages++;
       for (const input of page) {
-        const hash =
-          request.hashLiveImage !== undefined && differ.wantsImageHash(input)
-            ? await request.hashLiveImage(input, reading.signal)
-            : undefined;
-        differ.observe(input, hash);
+        await observeHashing(differ, input, request, reading.signal);
       }
       await catchUp();
       while (!complete && differ.pending > maxHeld && feed?.isSettled === false) {
@@ -132,9 +128,19 @@ async function matchHeld(
   request: LivePlanRequest,
   signal: AbortSignal,
 ): Promise<void> {
-  for (const input of differ.desiredAdded()) {
-    const hash =
-      request.hashLiveImage === undefined ? undefined : await request.hashLiveImage(input, signal);
-    differ.observe(input, hash);
-  }
+  for (const input of differ.desiredAdded()) await observeHashing(differ, input, request, signal);
+}
+
+/** Observes a live input, with the sha256 of its bytes when the differ needs them. */
+async function observeHashing(
+  differ: Differ,
+  input: ApiInput,
+  request: LivePlanRequest,
+  signal: AbortSignal,
+): Promise<void> {
+  const hash =
+    request.hashLiveImage !== undefined && differ.wantsImageHash(input)
+      ? await request.hashLiveImage(input, signal)
+      : undefined;
+  differ.observe(input, hash);
 }

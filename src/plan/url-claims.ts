@@ -1,8 +1,9 @@
 /**
  * Which declared inputs post a URL without `allow_duplicate_url`, kept as 32-bit hashes in typed
  * arrays rather than a Map of a million strings (which would double the planner's time on a large
- * app). The differ asks, for each live input that stays, whether another declared input may claim
- * its URL; a hash collision only costs a false candidate, which the exact check at the end drops.
+ * app). The differ asks, for each undeclared live input that stays, whether a declared input may
+ * claim its URL; a hash collision only costs a false candidate, which the exact check at the end
+ * drops.
  */
 import { hashText } from "../util/hash-text.js";
 export interface UrlClaims {

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ApiInput, JsonObject } from "../src/api/types.js";
 import { seedStore } from "../src/emulator/index.js";
+import { sortKeysDeep } from "../src/util/canonical-json.js";
 import type { DesiredInput } from "../src/manifest/types.js";
 import { type GeneratedInput, inputYaml } from "./gen-manifest.js";
 
@@ -74,16 +75,22 @@ export async function writeShardedManifest(
 }
 
 /**
- * The input as `dataset apply` would have written it: the same image, concepts and metadata plus
- * the ownership marker. A store seeded with these is in sync with the manifest.
+ * The input as `dataset apply` writes it: the same image, concepts sorted by id and metadata with
+ * its keys sorted (apply posts what the desired index rebuilds, see `DesiredIndex.inputAt`), the
+ * ownership marker last. A store seeded with these is in sync with the manifest.
  */
 export function toLiveInput(input: GeneratedInput): ApiInput {
+  const concepts = input.concepts.map((c) => ({ id: c.id, value: c.value }));
+  concepts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     id: input.id,
     data: {
       image: { url: input.url },
-      concepts: input.concepts.map((c) => ({ id: c.id, value: c.value })),
-      metadata: { ...input.metadata, _dataset: { manifest: BENCH_MANIFEST_NAME } },
+      concepts,
+      metadata: {
+        ...(sortKeysDeep(input.metadata) as JsonObject),
+        _dataset: { manifest: BENCH_MANIFEST_NAME },
+      },
     },
   };
 }

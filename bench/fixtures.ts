@@ -8,8 +8,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ApiInput, JsonObject } from "../src/api/types.js";
 import { seedStore } from "../src/emulator/index.js";
-import { sortKeysDeep } from "../src/util/canonical-json.js";
 import type { DesiredInput } from "../src/manifest/types.js";
+import { sortKeysDeep } from "../src/util/canonical-json.js";
 import { type GeneratedInput, inputYaml } from "./gen-manifest.js";
 
 /** The app every benchmark store and client uses. */

@@ -19,6 +19,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createKeyFile, KeyFile } from "../src/cli/key-file.js";
 import { ChunkingSink, DesiredIndex } from "../src/manifest/desired-index.js";
 import { loadManifest, loadManifestInto } from "../src/manifest/load.js";
 import { BENCH_MANIFEST_NAME, BENCH_SEED } from "./fixtures.js";
@@ -89,14 +90,20 @@ async function loadWhole(path: string): Promise<{ ok: boolean; inputs: { size: n
 }
 
 async function loadInChunks(path: string): Promise<{ ok: boolean; inputs: { size: number } }> {
-  const inputs = new DesiredIndex();
+  const keyFile = createKeyFile();
+  const inputs = new DesiredIndex(new KeyFile(keyFile.fd));
   let dropped = 0;
-  const sink = new ChunkingSink(8192, (chunk) => {
-    const copy = structuredClone(chunk);
-    if (drop) dropped += copy.ids.length;
-    else inputs.append(copy);
-  });
+  const sink = new ChunkingSink(
+    8192,
+    (chunk) => {
+      const copy = structuredClone(chunk);
+      if (drop) dropped += copy.ids.length;
+      else inputs.append(copy);
+    },
+    new KeyFile(keyFile.fd),
+  );
   const result = await loadManifestInto(path, sink, { cacheDir: false });
   sink.flush();
+  keyFile.close();
   return { ok: result.ok, inputs: drop ? { size: dropped } : inputs };
 }

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { ChunkingSink } from "../manifest/desired-index.js";
 import { loadManifestInto } from "../manifest/load.js";
+import { KeyFile } from "./key-file.js";
 import type { LoaderMessage, LoaderRequest } from "./manifest-loading.js";
 
 /** Inputs per message: large enough that posting costs little, small enough to overlap. */
@@ -16,7 +17,11 @@ const port = parentPort;
 if (port === null) throw new Error("load-worker.js runs as a worker thread");
 const request = workerData as LoaderRequest;
 const post = (message: LoaderMessage) => port.postMessage(message);
-const sink = new ChunkingSink(CHUNK_SIZE, (chunk) => post({ type: "chunk", chunk }));
+const sink = new ChunkingSink(
+  CHUNK_SIZE,
+  (chunk) => post({ type: "chunk", chunk }),
+  new KeyFile(request.keyFd),
+);
 try {
   const result = await loadManifestInto(request.path, sink, {
     cwd: request.cwd,

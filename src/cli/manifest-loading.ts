@@ -9,16 +9,20 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ChunkingSink, type DesiredChunk, DesiredIndex } from "../manifest/desired-index.js";
+import { MemoryKeyStore } from "../manifest/key-store.js";
 import { type LoadResult, loadManifestInto, type ManifestRoot } from "../manifest/load.js";
 import type { ManifestInfo } from "../manifest/manifest.js";
 import { DesiredFeed } from "../plan/desired-feed.js";
 import type { CliIO } from "./io.js";
+import { createKeyFile, KeyFile } from "./key-file.js";
 import { reportLoadFailure } from "./load-manifest.js";
 
 /** What the worker is given. */
 export interface LoaderRequest {
   path: string;
   cwd: string;
+  /** The key file's descriptor (src/cli/key-file.ts): the worker writes the keys there. */
+  keyFd: number;
 }
 
 /** What the worker posts, in this order: root, chunks, then done (or crash). */
@@ -36,7 +40,10 @@ export interface LoadingManifest {
   feed: DesiredFeed;
   /** The whole manifest once loaded; rejects with the error that ends the command. */
   loaded: Promise<ManifestInfo>;
-  /** Stops loading (nothing is left running); a pending load fails. */
+  /**
+   * Stops loading (nothing is left running); a pending load fails. The feed's index cannot read
+   * keys after this: call it once the plan is built.
+   */
   stop(): Promise<void>;
 }
 
@@ -50,7 +57,11 @@ const CHUNK_SIZE = 8192;
  * (missing or invalid root) rejects with its error, its problems printed.
  */
 export function startLoadingManifest(path: string, io: CliIO): Promise<LoadingManifest> {
-  const feed = new DesiredFeed(new DesiredIndex());
+  const inWorker = existsSync(fileURLToPath(WORKER_URL));
+  // On a worker, the keys go to a file both threads use; on this thread, to memory.
+  const keyFile = inWorker ? createKeyFile() : undefined;
+  const keys = keyFile === undefined ? new MemoryKeyStore() : new KeyFile(keyFile.fd);
+  const feed = new DesiredFeed(new DesiredIndex(keys));
   let resolveLoaded!: (info: ManifestInfo) => void;
   let rejectLoaded!: (error: unknown) => void;
   const loaded = new Promise<ManifestInfo>((resolve, reject) => {
@@ -99,10 +110,15 @@ export function startLoadingManifest(path: string, io: CliIO): Promise<LoadingMa
     const stop = async () => {
       fail(new Error("loading the manifest was stopped"));
       await stopLoader();
+      keyFile?.close();
     };
 
-    if (!existsSync(fileURLToPath(WORKER_URL))) {
-      const sink = new ChunkingSink(CHUNK_SIZE, (chunk) => onMessage({ type: "chunk", chunk }));
+    if (keyFile === undefined) {
+      const sink = new ChunkingSink(
+        CHUNK_SIZE,
+        (chunk) => onMessage({ type: "chunk", chunk }),
+        keys,
+      );
       loadManifestInto(path, sink, {
         cwd: io.cwd,
         onRoot: (root) => onMessage({ type: "root", root }),
@@ -115,7 +131,7 @@ export function startLoadingManifest(path: string, io: CliIO): Promise<LoadingMa
       );
       return;
     }
-    const request: LoaderRequest = { path, cwd: io.cwd };
+    const request: LoaderRequest = { path, cwd: io.cwd, keyFd: keyFile.fd };
     const worker = new Worker(WORKER_URL, { workerData: request });
     stopLoader = async () => {
       await worker.terminate();

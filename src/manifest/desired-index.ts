@@ -1,13 +1,15 @@
 /**
  * The declared inputs of a loaded manifest, kept compact: per input only what decides "same or
- * not" against the live app (id, image identity, the key of concepts + metadata, two flags) and
- * where it was declared, in columns rather than objects. A full {@link DesiredInput} is rebuilt
- * on demand, for the few inputs a plan changes. A million inputs cost about a third of their
- * object model. Pure.
+ * not" against the live app (id, image identity, the 64-bit fingerprint of its key of concepts +
+ * metadata, two flags) and where it was declared, in columns rather than objects. The key itself
+ * is in a {@link KeyStore} (in memory, or a file a loader writes): a full {@link DesiredInput} is
+ * rebuilt from it on demand, for the few inputs a plan changes. Pure.
  */
-import { IntColumn } from "../util/int-column.js";
+import { Fingerprinter } from "../util/fingerprint.js";
+import { IntColumn, NumberColumn } from "../util/int-column.js";
 import { StringTable } from "../util/string-table.js";
 import { inputKey, parseInputKey } from "./input-key.js";
+import { type KeyStore, type KeyWriter, MemoryKeyStore } from "./key-store.js";
 import {
   type DesiredImage,
   type DesiredInput,
@@ -29,7 +31,10 @@ export interface DesiredChunk {
   /** The URL as declared, or the sha256 of a file. */
   images: string[];
   flags: number[];
-  keys: string[];
+  /** The key's fingerprint, lanes `lo, hi` per input. */
+  fingerprints: number[];
+  /** Where the key is in the key store. */
+  keyHandles: number[];
   /** File facts by position in the chunk. */
   files: [number, ...FileFacts][];
   /** Source file name per input (a table of names keeps repeats cheap). */
@@ -46,12 +51,14 @@ export interface DesiredSink {
   add(input: DesiredInput): void;
 }
 
-/** Compact columns of declared inputs, in load order. */
+/** Compact columns of declared inputs, in load order; keys go to `keys`. */
 class Columns {
   readonly ids: string[] = [];
   readonly images: string[] = [];
   readonly flags = new IntColumn();
-  readonly keys: string[] = [];
+  readonly fingerprintLo = new IntColumn();
+  readonly fingerprintHi = new IntColumn();
+  readonly keyHandles = new NumberColumn();
   readonly files = new Map<number, FileFacts>();
   readonly sourceNames: string[] = [];
   private readonly sourceNameIndex = new Map<string, number>();
@@ -59,6 +66,9 @@ class Columns {
   readonly lines = new IntColumn();
   readonly columns = new IntColumn();
   readonly origins = new Map<number, string>();
+  private readonly fingerprinter = new Fingerprinter();
+
+  constructor(private readonly keys: KeyWriter) {}
 
   get size(): number {
     return this.ids.length;
@@ -80,7 +90,11 @@ class Columns {
       else this.origins.set(at, origin);
     }
     this.flags.push(flags);
-    this.keys.push(inputKey(input.concepts, input.metadata, OWNERSHIP_KEY));
+    const key = inputKey(input.concepts, input.metadata, OWNERSHIP_KEY);
+    const { lo, hi } = this.fingerprinter.start().add(key).finish();
+    this.fingerprintLo.push(lo);
+    this.fingerprintHi.push(hi);
+    this.keyHandles.push(this.keys.put(key));
     this.pushSource(source.file, source.line, source.column);
   }
 
@@ -105,7 +119,9 @@ class Columns {
   chunk(from: number, to: number): DesiredChunk {
     const files: DesiredChunk["files"] = [];
     const origins: DesiredChunk["origins"] = [];
+    const fingerprints: number[] = [];
     for (let i = from; i < to; i++) {
+      fingerprints.push(this.fingerprintLo.at(i), this.fingerprintHi.at(i));
       const file = this.files.get(i);
       if (file !== undefined) files.push([i - from, ...file]);
       const origin = this.origins.get(i);
@@ -115,7 +131,8 @@ class Columns {
       ids: this.ids.slice(from, to),
       images: this.images.slice(from, to),
       flags: this.flags.slice(from, to),
-      keys: this.keys.slice(from, to),
+      fingerprints,
+      keyHandles: this.keyHandles.slice(from, to),
       files,
       sourceNames: [...this.sourceNames],
       sourceFiles: this.sourceFiles.slice(from, to),
@@ -132,7 +149,9 @@ class Columns {
       this.ids.push(chunk.ids[i] as string);
       this.images.push(chunk.images[i] as string);
       this.flags.push(chunk.flags[i] as number);
-      this.keys.push(chunk.keys[i] as string);
+      this.fingerprintLo.push(chunk.fingerprints[2 * i] as number);
+      this.fingerprintHi.push(chunk.fingerprints[2 * i + 1] as number);
+      this.keyHandles.push(chunk.keyHandles[i] as number);
       this.sourceFiles.push(names[chunk.sourceFiles[i] as number] ?? 0);
       this.lines.push(chunk.lines[i] as number);
       this.columns.push(chunk.columns[i] as number);
@@ -146,7 +165,9 @@ class Columns {
     this.ids.length = 0;
     this.images.length = 0;
     this.flags.clear();
-    this.keys.length = 0;
+    this.fingerprintLo.clear();
+    this.fingerprintHi.clear();
+    this.keyHandles.clear();
     this.files.clear();
     this.sourceFiles.clear();
     this.lines.clear();
@@ -160,8 +181,16 @@ class Columns {
  * problems; adding one twice here is a bug and throws).
  */
 export class DesiredIndex implements DesiredSink {
-  private readonly columns = new Columns();
+  private readonly columns: Columns;
   private readonly byId = new StringTable((position) => this.columns.ids[position] as string);
+
+  /**
+   * `keys`: where the keys are read from (appended chunks) and written to ({@link add}); the
+   * planner of a loader on a worker thread reads the file the loader writes.
+   */
+  constructor(private readonly keys: KeyStore = new MemoryKeyStore()) {
+    this.columns = new Columns(keys);
+  }
 
   /** An index of the given inputs (tests and small callers). */
   static of(inputs: Iterable<DesiredInput>): DesiredIndex {
@@ -220,9 +249,15 @@ export class DesiredIndex implements DesiredSink {
       : undefined;
   }
 
-  /** The {@link inputKey} of its concepts and metadata. */
+  /** The {@link inputKey} of its concepts and metadata (read from the key store). */
   keyAt(index: number): string {
-    return this.columns.keys[index] as string;
+    return this.keys.get(this.columns.keyHandles.at(index));
+  }
+
+  /** Whether its key's fingerprint is `lo, hi` (see {@link Fingerprinter}). */
+  hasKeyFingerprint(index: number, lo: number, hi: number): boolean {
+    const c = this.columns;
+    return c.fingerprintLo.at(index) === lo && c.fingerprintHi.at(index) === hi;
   }
 
   originAt(index: number): string | undefined {
@@ -281,12 +316,16 @@ function duplicateId(id: string): Error {
  * none: a loader on a worker thread sends them to the planner as it goes.
  */
 export class ChunkingSink implements DesiredSink {
-  private readonly columns = new Columns();
+  private readonly columns: Columns;
 
+  /** `keys`: where the keys go; the receiving index reads them from the same store. */
   constructor(
     private readonly chunkSize: number,
     private readonly send: (chunk: DesiredChunk) => void,
-  ) {}
+    private readonly keys: KeyWriter,
+  ) {
+    this.columns = new Columns(keys);
+  }
 
   add(input: DesiredInput): void {
     this.columns.push(input);
@@ -295,6 +334,7 @@ export class ChunkingSink implements DesiredSink {
 
   flush(): void {
     if (this.columns.size === 0) return;
+    this.keys.flush();
     this.send(this.columns.chunk(0, this.columns.size));
     this.columns.clear();
   }

@@ -12,7 +12,7 @@ import { canonicalJson, sortByInsertion } from "../util/canonical-json.js";
 type ConceptPair = [string, number];
 
 /** Separates the concepts part from the metadata part (JSON text never holds a raw newline). */
-const PART_SEPARATOR = "\n";
+export const PART_SEPARATOR = "\n";
 
 /**
  * The key of concepts (distinct ids, or the last value of a repeated id wins) and user metadata

@@ -1,7 +1,8 @@
 import type { ApiConcept, ApiInput } from "../api/types.js";
 import { DesiredIndex } from "../manifest/desired-index.js";
-import { canonicalText, conceptsPart, inputKey } from "../manifest/input-key.js";
+import { canonicalText, conceptsPart, inputKey, PART_SEPARATOR } from "../manifest/input-key.js";
 import type { DesiredInput } from "../manifest/types.js";
+import { Fingerprinter } from "../util/fingerprint.js";
 import { readOwnershipMarker } from "./canonical.js";
 import {
   type DeclaredImage,
@@ -137,6 +138,7 @@ export function createDiffer(options: DiffOptions): Differ {
   /** The declared URLs a post could be refused for; built once an undeclared input stays. */
   let claims: UrlClaims | undefined;
   let finished = false;
+  const fingerprinter = new Fingerprinter();
   const plannedOptions =
     manifestDir === undefined ? { manifestName } : { manifestName, manifestDir };
   // The marker apply writes, as canonical text (its keys are in sorted order already).
@@ -208,14 +210,15 @@ export function createDiffer(options: DiffOptions): Differ {
     const expectedMarker = isFile ? markers.file(image) : markers.url;
     const rawMarker = metadata?.[OWNERSHIP_KEY];
     const marker = rawMarker === undefined ? undefined : canonicalText(rawMarker);
-    const key = desired.keyAt(index);
     const liveKey = inputKey(input.data?.concepts, metadata, OWNERSHIP_KEY);
+    fingerprinter.start().add(liveKey).finish();
+    const sameKey = desired.hasKeyFingerprint(index, fingerprinter.lo, fingerprinter.hi);
     const failed = isFailedInputStatus(input.status?.code);
     const declared: DeclaredImage = isFile
       ? { kind: "file", sha256: image }
       : { kind: "url", url: image };
     const imageDiffers = !sameImage(declared, input, verifiedSha256);
-    if (!imageDiffers && !failed && liveKey === key && marker === expectedMarker) {
+    if (!imageDiffers && !failed && sameKey && marker === expectedMarker) {
       summary.unchanged++;
       return;
     }
@@ -248,7 +251,8 @@ export function createDiffer(options: DiffOptions): Differ {
       return;
     }
     const reasons: UpdateReason[] = [];
-    if (liveKey !== key) {
+    if (!sameKey) {
+      const key = desired.keyAt(index);
       const concepts = conceptsPart(key);
       const liveConcepts = conceptsPart(liveKey);
       if (liveConcepts !== concepts) reasons.push("concepts");
@@ -270,8 +274,9 @@ export function createDiffer(options: DiffOptions): Differ {
   /**
    * Whether a live input is exactly what apply writes for declared input `index`: its URL (or
    * the marker's sha256), concepts in the order apply sends them, and metadata as apply writes
-   * it, marker last. Cheap (one JSON.stringify), and true only for an unchanged input; anything
-   * else — another key order, a failed status — is decided by the full comparison.
+   * it, marker last. Cheap (one JSON.stringify, fingerprinted in place), and true only for an
+   * unchanged input; anything else — another key order, a failed status — is decided by the full
+   * comparison.
    */
   function asWritten(index: number, input: ApiInput): boolean {
     const data = input.data;
@@ -284,15 +289,21 @@ export function createDiffer(options: DiffOptions): Differ {
       if (url === undefined || url.trim() !== image.trim()) return false;
       if (url === hostedOriginalUrl(data.image)) return false;
     }
-    const key = desired.keyAt(index);
-    const cut = conceptsPart(key).length;
-    const metadata = key.slice(cut + 1);
-    const written =
-      metadata === "{}"
-        ? `{"${OWNERSHIP_KEY}":${marker}}`
-        : `${metadata.slice(0, -1)},"${OWNERSHIP_KEY}":${marker}}`;
-    if (JSON.stringify(data.metadata ?? {}) !== written) return false;
-    return conceptsAsListed(data.concepts) === key.slice(0, cut);
+    const concepts = conceptsAsListed(data.concepts);
+    if (concepts === "") return false;
+    // Apply writes the key's metadata text with the marker added last: `{…,"_dataset":M}`, or
+    // `{"_dataset":M}` for none. The key's part is that text without the marker.
+    const text = JSON.stringify(data.metadata ?? {});
+    const marked = `"${OWNERSHIP_KEY}":${marker}}`;
+    if (!text.endsWith(marked)) return false;
+    const cut = text.length - marked.length - 1;
+    fingerprinter.start().add(concepts).add(PART_SEPARATOR);
+    if (cut === 0 && text.charCodeAt(0) === OPEN_BRACE) fingerprinter.add("{}");
+    else if (cut > 0 && text.charCodeAt(cut) === COMMA) {
+      fingerprinter.add(text, 0, cut).addCode(CLOSE_BRACE);
+    } else return false;
+    fingerprinter.finish();
+    return desired.hasKeyFingerprint(index, fingerprinter.lo, fingerprinter.hi);
   }
 
   function hold(input: ApiInput): void {
@@ -433,6 +444,10 @@ function conceptsAsListed(concepts: readonly ApiConcept[] | undefined): string {
   }
   return JSON.stringify(pairs);
 }
+
+const COMMA = 44;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,10 +1,13 @@
-/** A growable column of 32-bit integers: 4 bytes an entry where an array of numbers takes 8. */
-export class IntColumn {
-  private data: Int32Array;
+/** Growable columns of numbers in typed arrays: 4 or 8 bytes an entry, outside the object heap. */
+class TypedColumn<A extends Int32Array | Float64Array> {
+  private data: A;
   private count = 0;
 
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(capacity);
+  constructor(
+    private readonly make: (length: number) => A,
+    capacity: number,
+  ) {
+    this.data = make(capacity);
   }
 
   get length(): number {
@@ -13,7 +16,7 @@ export class IntColumn {
 
   push(value: number): void {
     if (this.count === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
+      const grown = this.make(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
     }
@@ -31,5 +34,19 @@ export class IntColumn {
 
   clear(): void {
     this.count = 0;
+  }
+}
+
+/** 32-bit integers: 4 bytes an entry where an array of numbers takes 8. */
+export class IntColumn extends TypedColumn<Int32Array> {
+  constructor(capacity = 1024) {
+    super((length) => new Int32Array(length), capacity);
+  }
+}
+
+/** Doubles (integers beyond 32 bits: file offsets). */
+export class NumberColumn extends TypedColumn<Float64Array> {
+  constructor(capacity = 1024) {
+    super((length) => new Float64Array(length), capacity);
   }
 }

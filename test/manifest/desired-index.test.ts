@@ -1,6 +1,11 @@
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
+import { createKeyFile, KeyFile } from "../../src/cli/key-file.js";
 import { ChunkingSink, type DesiredChunk, DesiredIndex } from "../../src/manifest/desired-index.js";
+import { MemoryKeyStore } from "../../src/manifest/key-store.js";
 import type { DesiredInput } from "../../src/manifest/types.js";
+import { Fingerprinter } from "../../src/util/fingerprint.js";
 
 function input(id: string, overrides: Partial<DesiredInput> = {}): DesiredInput {
   return {
@@ -70,16 +75,67 @@ describe("DesiredIndex", () => {
   });
 
   it("rebuilds the same index from the chunks a sink hands on", () => {
+    const keys = new MemoryKeyStore();
     const chunks: DesiredChunk[] = [];
-    const sink = new ChunkingSink(3, (chunk) => chunks.push(structuredClone(chunk)));
+    const sink = new ChunkingSink(3, (chunk) => chunks.push(structuredClone(chunk)), keys);
     for (const item of inputs) sink.add(item);
     sink.flush();
     sink.flush();
     expect(chunks.map((chunk) => chunk.ids.length)).toEqual([3, 1]);
-    const index = new DesiredIndex();
+    const index = new DesiredIndex(keys);
     for (const chunk of chunks) index.append(chunk);
     expect(index.toArray()).toEqual(DesiredIndex.of(inputs).toArray());
     expect(index.indexOf("s1")).toBe(3);
     expect(() => index.append(chunks[0] as DesiredChunk)).toThrow(/duplicate/);
+  });
+
+  it("tells keys apart by fingerprint", () => {
+    const index = DesiredIndex.of(inputs);
+    const same = new Fingerprinter().start().add(index.keyAt(0)).finish();
+    expect(index.hasKeyFingerprint(0, same.lo, same.hi)).toBe(true);
+    // u1 and u2 differ only in their image: same key, same fingerprint.
+    expect(index.keyAt(1)).toBe(index.keyAt(0));
+    expect(index.hasKeyFingerprint(1, same.lo, same.hi)).toBe(true);
+    const other = new Fingerprinter().start().add(index.keyAt(2)).finish();
+    expect(index.keyAt(2)).not.toBe(index.keyAt(0));
+    expect(index.hasKeyFingerprint(0, other.lo, other.hi)).toBe(false);
+  });
+
+  it("reads the keys a loader wrote to a key file, whatever their size", () => {
+    const handle = createKeyFile();
+    try {
+      // Keys past the read window and past the write buffer, with text beyond ASCII.
+      const big = input("big", { metadata: { text: "é€😀".repeat(40_000) } });
+      const many = Array.from({ length: 3000 }, (_, i) =>
+        input(`n${i}`, { metadata: { i, note: "ü".repeat(i % 50) } }),
+      );
+      const all = [...inputs, big, ...many];
+      const chunks: DesiredChunk[] = [];
+      // The writer and the reader are separate instances over one descriptor (two threads).
+      const sink = new ChunkingSink(
+        500,
+        (chunk) => chunks.push(structuredClone(chunk)),
+        new KeyFile(handle.fd),
+      );
+      const index = new DesiredIndex(new KeyFile(handle.fd));
+      for (const item of all) sink.add(item);
+      sink.flush();
+      for (const chunk of chunks) index.append(chunk);
+      expect(index.toArray()).toEqual(DesiredIndex.of(all).toArray());
+      // Out of order too: the read window moves back.
+      expect(index.inputAt(5).metadata).toEqual({ i: 0, note: "" });
+      expect(index.inputAt(4).metadata).toEqual(big.metadata);
+      expect(index.inputAt(0).id).toBe("u1");
+    } finally {
+      handle.close();
+    }
+  });
+
+  it("leaves no key file behind", () => {
+    const before = readdirSync(tmpdir()).filter((name) => name.startsWith("dataset-keys-"));
+    const handle = createKeyFile();
+    const during = readdirSync(tmpdir()).filter((name) => name.startsWith("dataset-keys-"));
+    handle.close();
+    expect(during).toEqual(before);
   });
 });

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ApiInput, JsonObject } from "../../src/api/types.js";
 import { ChunkingSink, type DesiredChunk, DesiredIndex } from "../../src/manifest/desired-index.js";
+import { MemoryKeyStore } from "../../src/manifest/key-store.js";
 import type { DesiredInput } from "../../src/manifest/types.js";
 import { createDiffer, type DiffResult, diffInputs } from "../../src/plan/diff.js";
 import { fileInput, liveInput, NAME, SHA_A, SHA_B, urlInput } from "./helpers.js";
@@ -85,10 +86,11 @@ function diffWhileLoading(
   options: { prune: boolean; chunkSize: number; schedule: boolean[] },
 ): DiffResult {
   const chunks: DesiredChunk[] = [];
-  const sink = new ChunkingSink(options.chunkSize, (chunk) => chunks.push(chunk));
+  const keys = new MemoryKeyStore();
+  const sink = new ChunkingSink(options.chunkSize, (chunk) => chunks.push(chunk), keys);
   for (const input of desired) sink.add(input);
   sink.flush();
-  const index = new DesiredIndex();
+  const index = new DesiredIndex(keys);
   const differ = createDiffer({
     manifestName: NAME,
     desired: index,

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiInput } from "../../src/api/types.js";
 import { ChunkingSink, type DesiredChunk, DesiredIndex } from "../../src/manifest/desired-index.js";
+import { MemoryKeyStore } from "../../src/manifest/key-store.js";
 import type { DesiredInput } from "../../src/manifest/types.js";
 import { DesiredFeed } from "../../src/plan/desired-feed.js";
 import { planLiveApp } from "../../src/plan/live-plan.js";
@@ -14,9 +15,12 @@ import { liveInput, NAME, urlInput } from "./helpers.js";
 const target = { api_base: "test", user_id: "u", app_id: "a" };
 const manifest = { path: "dataset.yaml", name: NAME, sha256: "0".repeat(64) };
 
+/** The keys of every chunk made here; each test's index reads them. */
+const keys = new MemoryKeyStore();
+
 function chunksOf(inputs: DesiredInput[], size: number): DesiredChunk[] {
   const chunks: DesiredChunk[] = [];
-  const sink = new ChunkingSink(size, (chunk) => chunks.push(chunk));
+  const sink = new ChunkingSink(size, (chunk) => chunks.push(chunk), keys);
   for (const input of inputs) sink.add(input);
   sink.flush();
   return chunks;
@@ -50,7 +54,7 @@ const listed = ids.map((id) => liveInput(id, { concepts: [{ id: "cat" }] }));
 
 describe("planLiveApp while the manifest loads", () => {
   it("waits for the loader when more live inputs than allowed are held back", async () => {
-    const feed = new DesiredFeed(new DesiredIndex());
+    const feed = new DesiredFeed(new DesiredIndex(keys));
     const app = scriptedApp(listed, 5);
     const planning = planLiveApp({
       manifest,
@@ -78,7 +82,7 @@ describe("planLiveApp while the manifest loads", () => {
     const changed = [...listed];
     changed[3] = liveInput("in-03", { concepts: [{ id: "dog" }] });
     changed.push(liveInput("stray", { marker: null }));
-    const feed = new DesiredFeed(new DesiredIndex());
+    const feed = new DesiredFeed(new DesiredIndex(keys));
     const planning = planLiveApp({
       manifest,
       desired: feed,
@@ -105,7 +109,7 @@ describe("planLiveApp while the manifest loads", () => {
   });
 
   it("stops reading when the load fails, and throws the load's error", async () => {
-    const feed = new DesiredFeed(new DesiredIndex());
+    const feed = new DesiredFeed(new DesiredIndex(keys));
     const app = scriptedApp(listed, 1);
     const planning = planLiveApp({ manifest, desired: feed, api: app.api, target, prune: false });
     await new Promise((resolve) => setImmediate(resolve));
@@ -118,7 +122,7 @@ describe("planLiveApp while the manifest loads", () => {
 
   it("when reading fails first, waits for the load: its error wins if it failed too", async () => {
     const readFailure = new Error("HTTP 401");
-    const failing = new DesiredFeed(new DesiredIndex());
+    const failing = new DesiredFeed(new DesiredIndex(keys));
     const planning = planLiveApp({
       manifest,
       desired: failing,
@@ -131,7 +135,7 @@ describe("planLiveApp while the manifest loads", () => {
     failing.fail(problems);
     await expect(planning).rejects.toBe(problems);
 
-    const fine = new DesiredFeed(new DesiredIndex());
+    const fine = new DesiredFeed(new DesiredIndex(keys));
     const planningFine = planLiveApp({
       manifest,
       desired: fine,

@@ -1,0 +1,40 @@
+/**
+ * Where the declared inputs' keys (the text of their concepts and metadata, see input-key.ts) are
+ * kept while a plan runs. The desired index decides "same or not" by a key's fingerprint and reads
+ * the key itself only for the inputs a plan changes, so the keys may live outside the heap: a
+ * loader on a worker thread writes them to a file (src/cli/key-file.ts) that the planner reads.
+ * Small manifests and tests keep them in memory ({@link MemoryKeyStore}).
+ */
+
+/** Takes keys as they are made. */
+export interface KeyWriter {
+  /** Stores `key`; returns the handle that reads it back. */
+  put(key: string): number;
+  /** Makes every key put so far readable by a reader (on another thread). */
+  flush(): void;
+}
+
+/** Reads keys back by handle. */
+export interface KeyReader {
+  get(handle: number): string;
+}
+
+export interface KeyStore extends KeyWriter, KeyReader {}
+
+/** Keys in an array; the handle is the position. */
+export class MemoryKeyStore implements KeyStore {
+  private readonly keys: string[] = [];
+
+  put(key: string): number {
+    this.keys.push(key);
+    return this.keys.length - 1;
+  }
+
+  flush(): void {}
+
+  get(handle: number): string {
+    const key = this.keys[handle];
+    if (key === undefined) throw new Error(`no key with handle ${handle}`);
+    return key;
+  }
+}

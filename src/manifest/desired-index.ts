@@ -37,8 +37,9 @@ export interface DesiredChunk {
   keyHandles: number[];
   /** File facts by position in the chunk. */
   files: [number, ...FileFacts][];
-  /** Source file name per input (a table of names keeps repeats cheap). */
+  /** The names of the source files of this chunk's inputs (a table keeps repeats cheap). */
   sourceNames: string[];
+  /** Per input, its source file's name in {@link sourceNames}. */
   sourceFiles: number[];
   lines: number[];
   columns: number[];
@@ -120,8 +121,19 @@ class Columns {
     const files: DesiredChunk["files"] = [];
     const origins: DesiredChunk["origins"] = [];
     const fingerprints: number[] = [];
+    // Only the names this chunk uses (a folder source has a name per input).
+    const sourceNames: string[] = [];
+    const sourceFiles: number[] = [];
+    const local = new Map<number, number>();
     for (let i = from; i < to; i++) {
       fingerprints.push(this.fingerprintLo.at(i), this.fingerprintHi.at(i));
+      const name = this.sourceFiles.at(i);
+      let at = local.get(name);
+      if (at === undefined) {
+        at = sourceNames.push(this.sourceNames[name] as string) - 1;
+        local.set(name, at);
+      }
+      sourceFiles.push(at);
       const file = this.files.get(i);
       if (file !== undefined) files.push([i - from, ...file]);
       const origin = this.origins.get(i);
@@ -134,8 +146,8 @@ class Columns {
       fingerprints,
       keyHandles: this.keyHandles.slice(from, to),
       files,
-      sourceNames: [...this.sourceNames],
-      sourceFiles: this.sourceFiles.slice(from, to),
+      sourceNames,
+      sourceFiles,
       lines: this.lines.slice(from, to),
       columns: this.columns.slice(from, to),
       origins,
@@ -165,6 +177,8 @@ class Columns {
     this.ids.length = 0;
     this.images.length = 0;
     this.flags.clear();
+    this.sourceNames.length = 0;
+    this.sourceNameIndex.clear();
     this.fingerprintLo.clear();
     this.fingerprintHi.clear();
     this.keyHandles.clear();

@@ -2,9 +2,7 @@
  * `jsonl:` — one input per line, exactly the fields of a YAML input, validated by the same
  * schema. Read line by line: the file is never held whole in memory.
  */
-import { createReadStream } from "node:fs";
 import { dirname } from "node:path";
-import { createInterface } from "node:readline";
 import { isRecord } from "../../util/is-record.js";
 import type { DocPath } from "../doc-path.js";
 import { formatDocPath } from "../doc-path.js";
@@ -12,6 +10,7 @@ import type { RawInput } from "../raw.js";
 import { isExactlyHeld } from "../rules.js";
 import { validateInputValue } from "../schema.js";
 import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js";
+import { fileLineBatches } from "./text-lines.js";
 
 export function jsonlReader(
   absPath: string,
@@ -22,41 +21,39 @@ export function jsonlReader(
     baseDir: dirname(absPath),
     showPath: formatDocPath,
     async *items(): AsyncGenerator<SourceItem> {
-      const lines = createInterface({
-        input: createReadStream(absPath, { encoding: "utf8" }),
-        crlfDelay: Number.POSITIVE_INFINITY,
-      });
       let line = 0;
       const at = (path: DocPath) => ({ file: shown, line, path: formatDocPath(path) });
-      for await (const read of lines) {
-        line++;
-        const text = line === 1 ? read.replace(/^\uFEFF/, "") : read;
-        if (text.trim() === "") continue;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (error) {
-          report.at(at([]), `not valid JSON (${(error as Error).message})`);
-          continue;
-        }
-        const issues = validateInputValue(value);
-        if (issues.length > 0) {
-          for (const issue of issues) report.at(at(issue.path), issue.message);
-          continue;
-        }
-        const input = value as RawInput;
-        // Most lines hold no integer beyond 2^53: only those need their literals read.
-        if (hasHugeInteger(input.metadata)) {
-          const rounded = roundedIntegers(input.metadata, text);
-          for (const { path, written, value: parsed } of rounded) {
-            report.at(
-              at(["metadata", ...path]),
-              `${written} cannot be held exactly by a JSON number (integers beyond 2^53 are rounded to ${parsed}); quote it to keep it as a string: "${written}"`,
-            );
+      for await (const batch of fileLineBatches(absPath)) {
+        for (const read of batch) {
+          line++;
+          const text = line === 1 ? read.replace(/^\uFEFF/, "") : read;
+          if (text.trim() === "") continue;
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch (error) {
+            report.at(at([]), `not valid JSON (${(error as Error).message})`);
+            continue;
           }
-          if (rounded.length > 0) continue;
+          const issues = validateInputValue(value);
+          if (issues.length > 0) {
+            for (const issue of issues) report.at(at(issue.path), issue.message);
+            continue;
+          }
+          const input = value as RawInput;
+          // Most lines hold no integer beyond 2^53: only those need their literals read.
+          if (hasHugeInteger(input.metadata)) {
+            const rounded = roundedIntegers(input.metadata, text);
+            for (const { path, written, value: parsed } of rounded) {
+              report.at(
+                at(["metadata", ...path]),
+                `${written} cannot be held exactly by a JSON number (integers beyond 2^53 are rounded to ${parsed}); quote it to keep it as a string: "${written}"`,
+              );
+            }
+            if (rounded.length > 0) continue;
+          }
+          yield { raw: input, origin: `${shown}:${line}`, file: shown, line, ownStrings: true };
         }
-        yield { raw: input, origin: `${shown}:${line}`, file: shown, line, ownStrings: true };
       }
     },
   };

@@ -147,6 +147,8 @@ export function createDiffer(options: DiffOptions): Differ {
     url: `{"manifest":${manifestText}}`,
     file: (sha256: string) => `{"manifest":${manifestText},"sha256":${JSON.stringify(sha256)}}`,
   };
+  /** How a URL input's metadata text ends, as apply writes it: the marker, last. */
+  const urlMarked = markedEnd(markers.url);
 
   function seenAt(index: number): number {
     return index < seen.length ? (seen[index] as number) : 0;
@@ -282,22 +284,21 @@ export function createDiffer(options: DiffOptions): Differ {
     const data = input.data;
     if (data === undefined || isFailedInputStatus(input.status?.code)) return false;
     const image = desired.imageAt(index);
-    let marker = markers.url;
-    if (desired.isFile(index)) marker = markers.file(image);
+    let marked = urlMarked;
+    if (desired.isFile(index)) marked = markedEnd(markers.file(image));
     else {
       const url = data.image?.url;
       if (url === undefined || url.trim() !== image.trim()) return false;
       if (url === hostedOriginalUrl(data.image)) return false;
     }
-    const concepts = conceptsAsListed(data.concepts);
-    if (concepts === "") return false;
     // Apply writes the key's metadata text with the marker added last: `{…,"_dataset":M}`, or
     // `{"_dataset":M}` for none. The key's part is that text without the marker.
     const text = JSON.stringify(data.metadata ?? {});
-    const marked = `"${OWNERSHIP_KEY}":${marker}}`;
     if (!text.endsWith(marked)) return false;
     const cut = text.length - marked.length - 1;
-    fingerprinter.start().add(concepts).add(PART_SEPARATOR);
+    fingerprinter.start();
+    if (!addConceptsAsListed(fingerprinter, data.concepts)) return false;
+    fingerprinter.add(PART_SEPARATOR);
     if (cut === 0 && text.charCodeAt(0) === OPEN_BRACE) fingerprinter.add("{}");
     else if (cut > 0 && text.charCodeAt(cut) === COMMA) {
       fingerprinter.add(text, 0, cut).addCode(CLOSE_BRACE);
@@ -433,19 +434,58 @@ export function createDiffer(options: DiffOptions): Differ {
   };
 }
 
-/** Live concepts as `[[id, value], …]` in their listed order, as an input key writes them. */
-function conceptsAsListed(concepts: readonly ApiConcept[] | undefined): string {
-  if (concepts === undefined || concepts.length === 0) return "[]";
-  const pairs: [string, number][] = [];
-  for (const concept of concepts) {
-    const value = concept.value ?? 1;
-    if (typeof value !== "number") return "";
-    pairs.push([concept.id, value]);
-  }
-  return JSON.stringify(pairs);
+/** The end of metadata text whose last key is the marker `marker` (a flat string: compared often). */
+function markedEnd(marker: string): string {
+  return JSON.parse(JSON.stringify(`"${OWNERSHIP_KEY}":${marker}}`)) as string;
 }
 
+/**
+ * Adds live concepts as `[[id, value], …]` in their listed order — the text an input key writes,
+ * JSON.stringify's — to `to`, without building it. False when a concept is malformed (the full
+ * comparison decides).
+ */
+function addConceptsAsListed(
+  to: Fingerprinter,
+  concepts: readonly ApiConcept[] | undefined,
+): boolean {
+  if (concepts === undefined || concepts.length === 0) {
+    to.add("[]");
+    return true;
+  }
+  to.addCode(OPEN_BRACKET);
+  for (let i = 0; i < concepts.length; i++) {
+    // Only what the full comparison reads the same way: a missing value is the API's default 1.
+    const { id, value = 1 } = concepts[i] as ApiConcept;
+    if (typeof id !== "string" || typeof value !== "number" || !Number.isFinite(value)) {
+      return false;
+    }
+    if (i > 0) to.addCode(COMMA);
+    to.addCode(OPEN_BRACKET);
+    if (isPlainJsonText(id)) to.addCode(QUOTE).add(id).addCode(QUOTE);
+    else to.add(JSON.stringify(id));
+    // A finite number's JSON text is its String().
+    to.addCode(COMMA).add(String(value)).addCode(CLOSE_BRACKET);
+  }
+  to.addCode(CLOSE_BRACKET);
+  return true;
+}
+
+/** Whether JSON.stringify writes `text` as `"text"` (nothing to escape). */
+function isPlainJsonText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === QUOTE || code === BACKSLASH || (code >= 0xd800 && code <= 0xdfff)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const QUOTE = 34;
 const COMMA = 44;
+const OPEN_BRACKET = 91;
+const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 

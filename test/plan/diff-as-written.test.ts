@@ -11,8 +11,13 @@ import { diffInputs } from "../../src/plan/diff.js";
 import { toPlannedInput } from "../../src/plan/planned-input.js";
 import { fileInput, NAME, SHA_A, SHA_B, urlInput } from "./helpers.js";
 
+/** Concept ids the fast check writes as they are, and ones JSON must escape. */
+const conceptId = fc.oneof(
+  fc.stringMatching(/^[a-z0-9]{1,6}$/),
+  fc.constantFrom('a"b', "x\\y", "tab\t", "é", "😀", "\ud800", "\u001f"),
+);
 const concepts = fc.uniqueArray(
-  fc.record({ id: fc.stringMatching(/^[a-z0-9]{1,6}$/), value: fc.constantFrom<0 | 1>(0, 1) }),
+  fc.record({ id: conceptId, value: fc.constantFrom(0, 1, 0.5, 1e-7) }),
   { selector: (c) => c.id, maxLength: 4 },
 );
 const metadata = fc.dictionary(

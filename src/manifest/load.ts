@@ -147,12 +147,17 @@ export async function loadManifestInto(
   // Names as the user gave them: the root as typed, the rest relative to the working directory.
   const show = (absPath: string): string =>
     absPath === rootPath ? path : isAbsolute(path) ? absPath : relative(cwd, absPath) || absPath;
-  const cache =
+  // Read while the manifest is (a large folder's cache takes a while to parse, and the root's
+  // name, which a plan needs to connect, must not wait for it); awaited by the first image check.
+  let cache: HashCache | undefined;
+  const cacheOpened =
     options.cacheDir === false
       ? undefined
-      : await HashCache.open({
+      : HashCache.open({
           baseDir: dirname(rootPath),
           cacheDir: options.cacheDir ?? join(dirname(rootPath), ".dataset", "cache"),
+        }).then((opened) => {
+          cache = opened;
         });
   const hasher = options.hashFile ?? streamingHasher;
   // An injected hasher sees every file hashed: the check then only sniffs.
@@ -162,13 +167,15 @@ export async function loadManifestInto(
     problems: new ProblemLog(),
     show,
     images: {
-      check: (absPath) =>
-        checkImageFile(absPath, {
+      check: async (absPath) => {
+        if (cache === undefined) await cacheOpened;
+        return checkImageFile(absPath, {
           sizeLimit: limits.imageSizeLimit,
           shownPath: () => show(absPath),
           cache,
           reader,
-        }),
+        });
+      },
       hash: (absPath, checked) => hashImageFile(absPath, checked, { hasher, cache }),
       show,
     },
@@ -257,6 +264,7 @@ export async function loadManifestInto(
     show: context.show,
   });
   report(rules.finish());
+  await cacheOpened;
   await cache?.save();
   if (problems.size > 0) {
     const order = [...files.map((f) => f.shown), ...context.sourceFiles];

@@ -147,8 +147,10 @@ export function createDiffer(options: DiffOptions): Differ {
     url: `{"manifest":${manifestText}}`,
     file: (sha256: string) => `{"manifest":${manifestText},"sha256":${JSON.stringify(sha256)}}`,
   };
-  /** How a URL input's metadata text ends, as apply writes it: the marker, last. */
-  const urlMarked = markedEnd(markers.url);
+  /** How metadata text ends, as apply writes it: the marker, last. */
+  const markedEnd = (marker: string) => `"${OWNERSHIP_KEY}":${marker}}`;
+  // Flat, once: a concatenation is flattened by each comparison that reads it.
+  const urlMarked = JSON.parse(JSON.stringify(markedEnd(markers.url))) as string;
 
   function seenAt(index: number): number {
     return index < seen.length ? (seen[index] as number) : 0;
@@ -432,11 +434,6 @@ export function createDiffer(options: DiffOptions): Differ {
       return { changes, summary, live, conflicts: conflicts() };
     },
   };
-}
-
-/** The end of metadata text whose last key is the marker `marker` (a flat string: compared often). */
-function markedEnd(marker: string): string {
-  return JSON.parse(JSON.stringify(`"${OWNERSHIP_KEY}":${marker}}`)) as string;
 }
 
 /**

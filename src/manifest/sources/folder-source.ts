@@ -94,6 +94,8 @@ export function folderReader(
             file: shown,
             line: 0,
             image: { absPath: imagePath, sha256: hash.sha256, size: hash.size },
+            // Its id is a slice of the sha256 the index keeps anyway; its path is the walk's.
+            ownStrings: true,
           };
         }
       }

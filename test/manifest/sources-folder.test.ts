@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { utimes } from "node:fs/promises";
+import { stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadManifest } from "../../src/manifest/load.js";
@@ -158,7 +158,7 @@ describe("the hash cache", () => {
       "dataset.yaml": MANIFEST(""),
       "images/cat/1.png": pngNumbered(1),
       ".dataset/cache/file-hashes.json":
-        '{"version":1,"files":{"images/cat/1.png":[1,2,"zz","PNG"]',
+        '{"version":2,"files":[["images/cat/1.png",1,2,"zz","PNG"]',
     });
     await utimes(join(dir, "images/cat/1.png"), old, old);
     const hashed: string[] = [];
@@ -179,11 +179,22 @@ describe("the hash cache", () => {
       "dataset.yaml": MANIFEST(""),
       "images/cat/1.png": pngNumbered(1),
       ".dataset/cache/file-hashes.json": JSON.stringify({
-        version: 1,
-        files: { "images/cat/1.png": [3, 0, "0".repeat(64), "PNG"] },
+        version: 2,
+        files: [["images/cat/1.png", 3, 0, "0".repeat(64), "PNG"]],
       }),
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
     expect(manifest.inputs.toArray()[0]?.id).toBe(idOf(pngNumbered(1)));
+    // The same lie with the file's true size and mtime is believed: the entry was read.
+    const { size, mtimeMs } = await stat(join(dir, "images/cat/1.png"));
+    await writeFile(
+      join(dir, ".dataset/cache/file-hashes.json"),
+      JSON.stringify({
+        version: 2,
+        files: [["images/cat/1.png", size, mtimeMs, "0".repeat(64), "PNG"]],
+      }),
+    );
+    const believed = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
+    expect(believed.inputs.toArray()[0]?.id).toBe("0".repeat(40));
   });
 });

@@ -15,7 +15,7 @@ export interface KeyWriter {
 }
 
 /** Reads keys back by handle. */
-export interface KeyReader {
+interface KeyReader {
   get(handle: number): string;
 }
 

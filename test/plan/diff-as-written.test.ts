@@ -16,10 +16,10 @@ const conceptId = fc.oneof(
   fc.stringMatching(/^[a-z0-9]{1,6}$/),
   fc.constantFrom('a"b', "x\\y", "tab\t", "é", "😀", "\ud800", "\u001f"),
 );
-const concepts = fc.uniqueArray(
-  fc.record({ id: conceptId, value: fc.constantFrom<0 | 1>(0, 1) }),
-  { selector: (c) => c.id, maxLength: 4 },
-);
+const concepts = fc.uniqueArray(fc.record({ id: conceptId, value: fc.constantFrom<0 | 1>(0, 1) }), {
+  selector: (c) => c.id,
+  maxLength: 4,
+});
 const metadata = fc.dictionary(
   fc.string({ maxLength: 5 }).filter((k) => k !== "_dataset"),
   fc.jsonValue({ maxDepth: 2 }),

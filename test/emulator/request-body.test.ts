@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv } from "../helpers/cli.js";
 import { APP, emulator } from "./helpers.js";
@@ -21,17 +21,24 @@ function sendBody(
   return new Promise((resolve) => {
     const headers: Record<string, string | number> = { ...options.headers };
     if (!options.chunked) headers["content-length"] = options.megabytes * MB;
-    const req = request(url, { method: "POST", headers, agent: false });
+    // Keep-alive, as API clients connect: with `Connection: close` the server would end the
+    // connection after its early reply, and the rest of the body would meet a closed socket.
+    const agent = new Agent({ keepAlive: true });
+    const done = (result: { status: number; body: string } | { error: string }) => {
+      agent.destroy();
+      resolve(result);
+    };
+    const req = request(url, { method: "POST", headers, agent });
     req.on("response", (res) => {
       let body = "";
       res.setEncoding("utf8").on("data", (d: string) => {
         body += d;
       });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", (error) => resolve({ error: error.message }));
+      res.on("end", () => done({ status: res.statusCode ?? 0, body }));
+      res.on("error", (error) => done({ error: error.message }));
     });
-    // The server may answer and stop reading before the whole body is sent.
-    req.on("error", (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? "" }));
+    // A socket error before any reply is a failure the assertions show.
+    req.on("error", (error) => done({ error: (error as NodeJS.ErrnoException).code ?? "" }));
     let sent = 0;
     const write = () => {
       while (sent < options.megabytes) {

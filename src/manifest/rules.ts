@@ -1,14 +1,16 @@
 /**
  * The rules the schema cannot express: ids unique across every file, no concept listed twice,
  * no URL shared without `allow_duplicate_url`, valid URLs, JSON-only metadata without the
- * reserved key. Pure and linear in the number of inputs (one Map/Set pass each).
+ * reserved key. Pure and linear in the number of inputs (one pass of hash tables).
  *
  * Values arrive as written, possibly malformed (the schema reports that): every rule looks only
  * at values of the right type, so one mistake is not reported twice.
  */
 
+import { IntColumn } from "../util/int-column.js";
 import { isRecord } from "../util/is-record.js";
 import type { DocPath } from "./doc-path.js";
+import { DeclaredIds, DeclaredUrls } from "./first-declared.js";
 import { OWNERSHIP_KEY } from "./types.js";
 
 /**
@@ -69,7 +71,7 @@ export interface RuleContext {
 /**
  * The rules, fed one file's `inputs:` at a time (in load order) so that a file's parsed values
  * can be dropped once it is checked: across files it keeps only each id's and URL's first
- * declaration, as numbers. Call {@link finish} once, after the last file.
+ * declaration, compactly (first-declared.ts). Call {@link finish} once, after the last file.
  */
 export class InputRules {
   private readonly context: RuleContext;
@@ -78,13 +80,13 @@ export class InputRules {
   private readonly ordinalSegments: RuleSegment[] = [];
   private readonly ordinalStarts: number[] = [];
   private next = 0;
-  private readonly firstById = new Map<string, number>();
-  private readonly firstByUrl = new Map<string, number>();
-  /** By ordinal, for URLs that turn out to be shared: the input's id (as shown) and own allow flag. */
-  private readonly ids: (string | null)[] = [];
-  private readonly allows: (boolean | null)[] = [];
-  /** Only URLs declared more than once get a list: most are unique. */
-  private readonly sharedUrls = new Map<string, number[]>();
+  /** Each input's id as shown and each string id's first declaration (by ordinal). */
+  private readonly ids = new DeclaredIds();
+  private readonly urls = new DeclaredUrls();
+  /** By ordinal, read for URLs that turn out to be shared: its own allow flag (-1: not set). */
+  private readonly allows = new IntColumn();
+  /** Only URLs declared more than once get a list, by the ordinal of their first declaration. */
+  private readonly sharedUrls = new Map<number, number[]>();
   private finished = false;
 
   constructor(context: RuleContext) {
@@ -129,39 +131,33 @@ export class InputRules {
       const ordinal = this.next++;
       const value = inputs[index];
       if (!isRecord(value)) {
-        this.ids.push(null);
-        this.allows.push(null);
+        this.ids.declare(undefined);
+        this.urls.declare(undefined);
+        this.allows.push(-1);
         continue;
       }
       const { id, url, concepts, metadata, allow_duplicate_url: allows } = value;
-      // Dense by ordinal (one push per input), read only for URLs that turn out to be shared.
-      this.ids.push(id === undefined ? null : detach(String(id)));
-      this.allows.push(typeof allows === "boolean" ? allows : null);
+      this.allows.push(typeof allows === "boolean" ? Number(allows) : -1);
       const at = (...rest: (string | number)[]): RulePlace => segment.place(index, rest);
-      let duplicateId = false;
-      if (typeof id === "string") {
-        const first = this.firstById.get(id);
-        if (first === undefined) this.firstById.set(this.ids[ordinal] ?? id, ordinal);
-        else {
-          duplicateId = true;
-          issues.push({
-            ...at("id"),
-            message: (there) => `duplicate input id "${id}" (also declared at ${there})`,
-            elsewhere: this.placeOf(first, "id"),
-          });
-        }
+      const firstId = this.ids.declare(id);
+      if (firstId !== undefined) {
+        issues.push({
+          ...at("id"),
+          message: (there) => `duplicate input id "${String(id)}" (also declared at ${there})`,
+          elsewhere: this.placeOf(firstId, "id"),
+        });
       }
-      if (typeof url === "string" && this.context.urlPattern.test(url)) {
+      const checked = typeof url === "string" && this.context.urlPattern.test(url);
+      const firstUrl = this.urls.declare(checked ? url : undefined);
+      if (checked) {
         const problem = urlProblem(url);
         if (problem !== undefined) issues.push({ ...at("url"), message: problem });
-        const first = this.firstByUrl.get(url);
-        if (first === undefined) this.firstByUrl.set(detach(url), ordinal);
-        else if (!duplicateId) {
-          // A copy-pasted input is one mistake: its duplicate id says so, its URL need not.
-          const group = this.sharedUrls.get(url);
-          if (group === undefined) this.sharedUrls.set(url, [first, ordinal]);
-          else group.push(ordinal);
-        }
+      }
+      // A copy-pasted input is one mistake: its duplicate id says so, its URL need not.
+      if (firstUrl !== undefined && firstId === undefined) {
+        const group = this.sharedUrls.get(firstUrl);
+        if (group === undefined) this.sharedUrls.set(firstUrl, [firstUrl, ordinal]);
+        else group.push(ordinal);
       }
       // Paths are built only for values that may hold a problem: most inputs have none.
       if (Array.isArray(concepts) && concepts.length > 1) {
@@ -185,10 +181,11 @@ export class InputRules {
     const issues: RuleIssue[] = [];
     for (const group of this.sharedUrls.values()) {
       for (const ordinal of group) {
-        if (this.allows[ordinal] ?? this.defaultAllows) continue;
+        const allows = this.allows.at(ordinal);
+        if (allows === -1 ? this.defaultAllows : allows === 1) continue;
         const other = ordinal === group[0] ? group[1] : group[0];
         if (other === undefined) continue;
-        const otherId = this.ids[other] ?? "?";
+        const otherId = this.ids.shownAt(other) ?? "?";
         issues.push({
           ...this.placeOf(ordinal, "url"),
           message: (there) =>
@@ -333,14 +330,4 @@ function isJsonSafe(value: unknown): boolean {
     if (!isJsonSafe((value as Record<string, unknown>)[key])) return false;
   }
   return true;
-}
-
-/**
- * A copy of a string that does not keep the text it was read from alive. V8 keeps substrings of
- * 13 characters or more as views into their parent: a URL kept in `firstByUrl` would keep its
- * whole manifest file (tens of MB) in memory until the load ends, every file of a manifest in
- * parts at once. Shorter strings are copies already. (normalise.ts does the same for the model.)
- */
-function detach(text: string): string {
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }

@@ -59,4 +59,18 @@ describe("csv source lines", () => {
       { numRuns: 60 },
     );
   });
+
+  it("counts lines across the file's chunks (records and line breaks cut at chunk ends)", async () => {
+    // ~300 KB: csv-parse reads it in several chunks, records spanning their ends.
+    let text = "id,url,note\r\n";
+    for (let i = 0; i < 4000; i++) {
+      const note = i % 3 === 0 ? `"line\r\nbreak ${i}\nand \r more"` : `note ${"x".repeat(i % 50)}`;
+      text += `r${i},https://img.example.com/${i}.jpg,${note}\r\n${i % 7 === 0 ? "\r\n" : ""}`;
+    }
+    const dir = await tree({ "dataset.yaml": MANIFEST, "labels.csv": text });
+    const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
+    const origins = manifest.inputs.toArray().map((input) => input.origin);
+    expect(origins).toHaveLength(4000);
+    expect(origins).toEqual(startLinesFromRaw(text).map((line) => `labels.csv:${line}`));
+  });
 });

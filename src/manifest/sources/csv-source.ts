@@ -5,7 +5,7 @@
  */
 import { createReadStream } from "node:fs";
 import { dirname } from "node:path";
-import { parse } from "csv-parse";
+import { Parser } from "csv-parse";
 import type { JsonObject, JsonValue } from "../../api/types.js";
 import { setOwnKey } from "../../util/own-key.js";
 import { mergeMetadata } from "../defaults.js";
@@ -19,10 +19,54 @@ import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js"
 /** The concepts column's separator when `concept_separator` is not given. */
 const DEFAULT_CONCEPT_SEPARATOR = ";";
 
-/** A record from csv-parse with `info`. */
+/** A record and the line it ends on (csv-parse counts the lines it has read). */
 interface ParsedRecord {
   record: string[];
-  info: { lines: number };
+  endLine: number;
+}
+
+/**
+ * csv-parse's stream, pushing each chunk's records as one array, each with the line it ends on.
+ * Its `info: true` builds an object of a dozen counters per record, and the stream hands records
+ * on one by one: both cost more than parsing. The parser pushes a record as soon as it has read
+ * it, so `info.lines` is then the record's last line.
+ */
+class LinedCsvParser extends Parser {
+  private batch: ParsedRecord[] = [];
+
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk === null) {
+      this.pushBatch();
+      return super.push(null, encoding);
+    }
+    this.batch.push({ record: chunk as string[], endLine: this.info.lines });
+    return true;
+  }
+
+  override _transform(
+    buffer: Buffer,
+    encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
+    super._transform(buffer, encoding, (error) => {
+      this.pushBatch();
+      callback(error);
+    });
+  }
+
+  override _flush(callback: (error?: Error | null) => void): void {
+    super._flush((error) => {
+      this.pushBatch();
+      callback(error);
+    });
+  }
+
+  private pushBatch(): void {
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    super.push(batch);
+  }
 }
 
 export function csvReader(
@@ -50,30 +94,27 @@ export function csvReader(
     showPath,
     async *items(): AsyncGenerator<SourceItem> {
       const parser = createReadStream(absPath).pipe(
-        parse({
-          bom: true,
-          info: true,
-          skip_empty_lines: true,
-          skip_records_with_error: true,
-        }),
+        new LinedCsvParser({ bom: true, skip_empty_lines: true, skip_records_with_error: true }),
       );
       parser.on("skip", (error: Error & { lines?: number }) => {
         report.at({ file: shown, line: error.lines ?? 0, path: "" }, csvErrorMessage(error));
       });
       let layout: RowLayout | undefined;
-      for await (const parsed of parser as AsyncIterable<ParsedRecord>) {
-        const line = startLine(parsed);
-        if (layout === undefined) {
-          const header = readHeader(parsed.record, line);
-          if (header === undefined) {
-            parser.destroy();
-            return;
+      for await (const batch of parser as AsyncIterable<ParsedRecord[]>) {
+        for (const parsed of batch) {
+          const line = startLine(parsed);
+          if (layout === undefined) {
+            const header = readHeader(parsed.record, line);
+            if (header === undefined) {
+              parser.destroy();
+              return;
+            }
+            layout = layoutOf(header);
+            continue;
           }
-          layout = layoutOf(header);
-          continue;
+          const item = buildRow(parsed.record, line, layout);
+          if (item !== undefined) yield item;
         }
-        const item = buildRow(parsed.record, line, layout);
-        if (item !== undefined) yield item;
       }
       if (layout === undefined) {
         report.at({ file: shown, line: 0, path: "" }, "has no header row (it is empty)");
@@ -281,14 +322,14 @@ function typedCell(
  * many lines the record spans (csv-parse's `raw` would tell too, at the cost of copying every
  * byte once more).
  */
-function startLine({ info, record }: ParsedRecord): number {
+function startLine({ endLine, record }: ParsedRecord): number {
   let breaks = 0;
   for (const field of record) {
     if (field.includes("\n") || field.includes("\r")) {
       breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
     }
   }
-  return info.lines - breaks;
+  return endLine - breaks;
 }
 
 function csvErrorMessage(error: Error & { code?: string }): string {

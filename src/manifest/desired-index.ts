@@ -1,13 +1,15 @@
 /**
  * The declared inputs of a loaded manifest, kept compact: per input only what decides "same or
  * not" against the live app (id, image identity, the 64-bit fingerprint of its key of concepts +
- * metadata, two flags) and where it was declared, in columns rather than objects. The key itself
+ * metadata, two flags) and where it was declared, in columns rather than objects (ids and images
+ * as text in buffers, outside the object heap). The key itself
  * is in a {@link KeyStore} (in memory, or a file a loader writes): a full {@link DesiredInput} is
  * rebuilt from it on demand, for the few inputs a plan changes. Pure.
  */
 import { Fingerprinter } from "../util/fingerprint.js";
 import { IntColumn, NumberColumn } from "../util/int-column.js";
 import { StringTable } from "../util/string-table.js";
+import { TextColumn } from "../util/text-column.js";
 import { inputKey, parseInputKey } from "./input-key.js";
 import { type KeyStore, type KeyWriter, MemoryKeyStore } from "./key-store.js";
 import {
@@ -52,10 +54,45 @@ export interface DesiredSink {
   add(input: DesiredInput): void;
 }
 
+/**
+ * Where columns keep ids and images: an index in a {@link TextColumn} (outside the object heap);
+ * a sink, which hands them on a chunk at a time, in arrays.
+ */
+interface Texts {
+  readonly length: number;
+  push(text: string): void;
+  at(index: number): string | undefined;
+  clear(): void;
+}
+
+class StringList implements Texts {
+  private items: string[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  push(text: string): void {
+    this.items.push(text);
+  }
+
+  at(index: number): string | undefined {
+    return this.items[index];
+  }
+
+  slice(from: number, to: number): string[] {
+    return this.items.slice(from, to);
+  }
+
+  clear(): void {
+    this.items = [];
+  }
+}
+
 /** Compact columns of declared inputs, in load order; keys go to `keys`. */
-class Columns {
-  readonly ids: string[] = [];
-  readonly images: string[] = [];
+class Columns<T extends Texts = Texts> {
+  readonly ids: T;
+  readonly images: T;
   readonly flags = new IntColumn();
   readonly fingerprintLo = new IntColumn();
   readonly fingerprintHi = new IntColumn();
@@ -69,7 +106,13 @@ class Columns {
   readonly origins = new Map<number, string>();
   private readonly fingerprinter = new Fingerprinter();
 
-  constructor(private readonly keys: KeyWriter) {}
+  constructor(
+    private readonly keys: KeyWriter,
+    texts: () => T,
+  ) {
+    this.ids = texts();
+    this.images = texts();
+  }
 
   get size(): number {
     return this.ids.length;
@@ -117,7 +160,7 @@ class Columns {
   }
 
   /** Inputs [from, to) as a chunk. */
-  chunk(from: number, to: number): DesiredChunk {
+  chunk(this: Columns<StringList>, from: number, to: number): DesiredChunk {
     const files: DesiredChunk["files"] = [];
     const origins: DesiredChunk["origins"] = [];
     const fingerprints: number[] = [];
@@ -174,8 +217,8 @@ class Columns {
 
   /** Drops every input (after they were handed on as a chunk). */
   clear(): void {
-    this.ids.length = 0;
-    this.images.length = 0;
+    this.ids.clear();
+    this.images.clear();
     this.flags.clear();
     this.sourceNames.length = 0;
     this.sourceNameIndex.clear();
@@ -195,15 +238,15 @@ class Columns {
  * problems; adding one twice here is a bug and throws).
  */
 export class DesiredIndex implements DesiredSink {
-  private readonly columns: Columns;
-  private readonly byId = new StringTable((position) => this.columns.ids[position] as string);
+  private readonly columns: Columns<TextColumn>;
+  private readonly byId = new StringTable((position, id) => this.columns.ids.equals(position, id));
 
   /**
    * `keys`: where the keys are read from (appended chunks) and written to ({@link add}); the
    * planner of a loader on a worker thread reads the file the loader writes.
    */
   constructor(private readonly keys: KeyStore = new MemoryKeyStore()) {
-    this.columns = new Columns(keys);
+    this.columns = new Columns(keys, () => new TextColumn());
   }
 
   /** An index of the given inputs (tests and small callers). */
@@ -243,7 +286,7 @@ export class DesiredIndex implements DesiredSink {
   }
 
   idAt(index: number): string {
-    return this.columns.ids[index] as string;
+    return this.columns.ids.at(index) as string;
   }
 
   isFile(index: number): boolean {
@@ -252,14 +295,14 @@ export class DesiredIndex implements DesiredSink {
 
   /** The declared URL of a URL input, or the sha256 of a file input. */
   imageAt(index: number): string {
-    return this.columns.images[index] as string;
+    return this.columns.images.at(index) as string;
   }
 
   /** The URL a URL input posts without `allow_duplicate_url`, trimmed; else undefined. */
   claimedUrlAt(index: number): string | undefined {
     const flags = this.columns.flags.at(index);
     return (flags & (FILE | ALLOW_DUPLICATE_URL)) === 0
-      ? (this.columns.images[index] as string).trim()
+      ? (this.columns.images.at(index) as string).trim()
       : undefined;
   }
 
@@ -330,7 +373,7 @@ function duplicateId(id: string): Error {
  * none: a loader on a worker thread sends them to the planner as it goes.
  */
 export class ChunkingSink implements DesiredSink {
-  private readonly columns: Columns;
+  private readonly columns: Columns<StringList>;
 
   /** `keys`: where the keys go; the receiving index reads them from the same store. */
   constructor(
@@ -338,7 +381,7 @@ export class ChunkingSink implements DesiredSink {
     private readonly send: (chunk: DesiredChunk) => void,
     private readonly keys: KeyWriter,
   ) {
-    this.columns = new Columns(keys);
+    this.columns = new Columns(keys, () => new StringList());
   }
 
   add(input: DesiredInput): void {

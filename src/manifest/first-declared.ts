@@ -4,14 +4,15 @@
  * of strings: a million inputs take about 70 MB here where Maps and arrays of strings took about
  * 170 MB of a loader's heap. Pure.
  *
- * - Ids are exact: each is kept in one buffer (the rules name an input by its id).
+ * - Ids are exact, kept in a {@link TextColumn} (the rules name an input by its id).
  * - URLs are told apart by a 96-bit fingerprint and not kept: two different URLs are taken for one
  *   with a chance of about 6e-18 among a million (n²/2^97), which would report a shared URL that is
  *   not; the message shows both places.
  */
 import { Fingerprinter } from "../util/fingerprint.js";
 import { hashText } from "../util/hash-text.js";
-import { IntColumn, NumberColumn } from "../util/int-column.js";
+import { IntColumn } from "../util/int-column.js";
+import { TextColumn } from "../util/text-column.js";
 
 /**
  * Open addressing over ordinals: slot `ordinal + 1`, 0 empty. The caller keeps each ordinal's
@@ -54,11 +55,8 @@ class OrdinalSlots {
 
 /** Each input's id as shown (any written value), and the first declaration of each string id. */
 export class DeclaredIds {
-  private text = Buffer.allocUnsafe(1 << 16);
-  private used = 0;
-  /** By ordinal: where the shown id starts in {@link text}, and its stored length (-1: none). */
-  private readonly starts = new NumberColumn();
-  private readonly lengths = new IntColumn();
+  /** By ordinal: the id as shown, and its hash. */
+  private readonly shown = new TextColumn();
   private readonly hashes = new IntColumn();
   private readonly table = new OrdinalSlots();
   private readonly hashAt = (ordinal: number) => this.hashes.at(ordinal);
@@ -68,22 +66,20 @@ export class DeclaredIds {
    * duplicate). Returns the ordinal that declared the same string id first, or undefined.
    */
   declare(id: unknown): number | undefined {
-    const ordinal = this.lengths.length;
+    const ordinal = this.shown.length;
     if (id === undefined) {
-      this.starts.push(0);
-      this.lengths.push(-1);
+      this.shown.push(undefined);
       this.hashes.push(0);
       return undefined;
     }
-    const shown = String(id);
-    const hash = hashText(shown) | 0;
-    this.starts.push(this.used);
-    this.lengths.push(this.store(shown));
+    const text = String(id);
+    const hash = hashText(text) | 0;
+    this.shown.push(text);
     this.hashes.push(hash);
     if (typeof id !== "string") return undefined;
     const first = this.table.find(
       hash,
-      (other) => this.hashes.at(other) === hash && this.shownAt(other) === id,
+      (other) => this.hashes.at(other) === hash && this.shown.equals(other, id),
     );
     if (first === undefined) this.table.add(ordinal, this.hashAt);
     return first;
@@ -91,28 +87,7 @@ export class DeclaredIds {
 
   /** The id of `ordinal` as shown; undefined when it has none. */
   shownAt(ordinal: number): string | undefined {
-    const stored = this.lengths.at(ordinal);
-    if (stored < 0) return undefined;
-    const start = this.starts.at(ordinal);
-    return this.text.toString(stored & 1 ? "utf16le" : "latin1", start, start + (stored >>> 1));
-  }
-
-  /**
-   * Appends `shown` to the text, one byte a character when all are ASCII (ids nearly always are),
-   * else two (UTF-16: exact for any string, lone surrogates included). Returns its length in
-   * bytes, doubled, plus 1 for UTF-16.
-   */
-  private store(shown: string): number {
-    const ascii = Buffer.byteLength(shown, "utf8") === shown.length;
-    const bytes = ascii ? shown.length : shown.length * 2;
-    if (this.used + bytes > this.text.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.text.length * 2, this.used + bytes));
-      this.text.copy(grown, 0, 0, this.used);
-      this.text = grown;
-    }
-    this.text.write(shown, this.used, ascii ? "latin1" : "utf16le");
-    this.used += bytes;
-    return bytes * 2 + (ascii ? 0 : 1);
+    return this.shown.at(ordinal);
   }
 }
 

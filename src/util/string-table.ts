@@ -10,8 +10,8 @@ export class StringTable {
   private mask = 1023;
   private count = 0;
 
-  /** `keyAt(position)`: the string stored at a position the table was given. */
-  constructor(private readonly keyAt: (position: number) => string) {}
+  /** `holds(position, key)`: whether the string stored at a position the table was given is `key`. */
+  constructor(private readonly holds: (position: number, key: string) => boolean) {}
 
   get size(): number {
     return this.count;
@@ -24,7 +24,7 @@ export class StringTable {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = slots[slot] as number;
       if (entry === 0) return undefined;
-      if (this.hashes[slot] === hash && this.keyAt(entry - 1) === key) return entry - 1;
+      if (this.hashes[slot] === hash && this.holds(entry - 1, key)) return entry - 1;
     }
   }
 

@@ -6,7 +6,7 @@
  * live input's, and parses it back only for the inputs that change. Pure.
  */
 import type { JsonObject } from "../api/types.js";
-import { canonicalJson, sortByInsertion } from "../util/canonical-json.js";
+import { withSortedKeys } from "../util/canonical-json.js";
 
 /** A concept as the key holds it: `[id, value]`. */
 type ConceptPair = [string, number];
@@ -49,21 +49,47 @@ function conceptValue(value: number | boolean | undefined): number {
   return value === undefined ? 1 : Number(value);
 }
 
+/** The concepts part: `[[id, value], …]` by id, of a repeated id the last listed (written directly). */
 function conceptsText(
   concepts: readonly { readonly id: string; readonly value?: number | boolean }[] | undefined,
 ): string {
-  if (concepts === undefined || concepts.length === 0) return "[]";
-  const pairs: ConceptPair[] = concepts.map((c) => [c.id, conceptValue(c.value)]);
-  // Stable: of a repeated id, the last listed stays last of its run and wins below.
-  sortByInsertion(pairs, (a, b) => a[0] > b[0]);
-  let distinct = pairs;
-  for (let i = 1; i < pairs.length; i++) {
-    if ((pairs[i] as ConceptPair)[0] === (pairs[i - 1] as ConceptPair)[0]) {
-      distinct = pairs.filter((pair, j) => pair[0] !== pairs[j + 1]?.[0]);
-      break;
-    }
+  const count = concepts?.length ?? 0;
+  if (concepts === undefined || count === 0) return "[]";
+  if (count === 1) return `[${pairText(concepts[0] as ConceptLike)}]`;
+  // Positions sorted by id, stably: a key sorts two or three concepts, by insertion.
+  const order: number[] = [];
+  if (count > 16) {
+    for (let i = 0; i < count; i++) order.push(i);
+    const idAt = (i: number) => (concepts[i] as ConceptLike).id;
+    order.sort((a, b) => (idAt(a) < idAt(b) ? -1 : idAt(a) > idAt(b) ? 1 : a - b));
   }
-  return JSON.stringify(distinct);
+  for (let i = order.length; i < count; i++) {
+    const id = (concepts[i] as ConceptLike).id;
+    let j = i - 1;
+    while (j >= 0 && (concepts[order[j] as number] as ConceptLike).id > id) {
+      order[j + 1] = order[j] as number;
+      j--;
+    }
+    order[j + 1] = i;
+  }
+  let text = "[";
+  for (let k = 0; k < count; k++) {
+    const concept = concepts[order[k] as number] as ConceptLike;
+    // Of a repeated id, the last listed (last of its run, the sort being stable) wins.
+    if (k + 1 < count && (concepts[order[k + 1] as number] as ConceptLike).id === concept.id) {
+      continue;
+    }
+    text += text.length === 1 ? pairText(concept) : `,${pairText(concept)}`;
+  }
+  return `${text}]`;
+}
+
+type ConceptLike = { readonly id: string; readonly value?: number | boolean };
+
+/** `[id, value]` as JSON.stringify writes it. */
+function pairText(concept: ConceptLike): string {
+  const value = conceptValue(concept.value);
+  return `[${JSON.stringify(concept.id)},${Number.isFinite(value) ? String(value) : "null"}]`;
 }
 
 /**
@@ -79,26 +105,9 @@ export function canonicalText(value: unknown, skipKey?: string): string {
     const { [skipKey]: _skipped, ...rest } = value;
     top = rest;
   }
-  return isSorted(top) ? (JSON.stringify(top) ?? "null") : canonicalJson(top);
+  return JSON.stringify(withSortedKeys(top)) ?? "null";
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Whether every object's keys are listed in code-unit order, at every depth. */
-function isSorted(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return true;
-  if (Array.isArray(value)) {
-    for (const item of value) if (!isSorted(item)) return false;
-    return true;
-  }
-  const record = value as Record<string, unknown>;
-  let previous: string | undefined;
-  for (const key in record) {
-    if (previous !== undefined && !(previous < key)) return false;
-    previous = key;
-    if (!isSorted(record[key])) return false;
-  }
-  return true;
 }

@@ -230,15 +230,23 @@ type PlaceAt = (path: DocPath) => RulePlace;
 
 function checkConcepts(concepts: unknown, placeAt: PlaceAt, issues: RuleIssue[]): void {
   if (!Array.isArray(concepts)) return;
-  const firstIndex = new Map<string, number>();
+  const idOf = (concept: unknown): unknown =>
+    typeof concept === "string" ? concept : isRecord(concept) ? concept.id : undefined;
+  // An input lists a few concepts: comparing each with the ones before costs less than a Map.
+  const firstIndex = concepts.length > 16 ? new Map<string, number>() : undefined;
   concepts.forEach((concept: unknown, index) => {
-    const id = typeof concept === "string" ? concept : isRecord(concept) ? concept.id : undefined;
+    const id = idOf(concept);
     if (typeof id !== "string") return;
-    const first = firstIndex.get(id);
-    if (first === undefined) {
-      firstIndex.set(id, index);
-      return;
+    let first: number | undefined;
+    if (firstIndex === undefined) {
+      for (let earlier = 0; earlier < index && first === undefined; earlier++) {
+        if (idOf(concepts[earlier]) === id) first = earlier;
+      }
+    } else {
+      first = firstIndex.get(id);
+      if (first === undefined) firstIndex.set(id, index);
     }
+    if (first === undefined) return;
     issues.push({
       ...placeAt([index]),
       message: `concept "${id}" is listed twice (first as concepts[${first}])`,
@@ -314,6 +322,8 @@ function mayBeRounded(value: number): boolean {
  * (`1e20` says a double is meant; `9007199254740993` says an integer that doubles cannot hold).
  */
 export function isExactlyHeld(text: string, value: number): boolean {
+  // Below 2^53 every integer is held exactly (and a literal beyond it never rounds below it).
+  if (Math.abs(value) < 2 ** 53) return true;
   const digits = text.replaceAll("_", "").replace(/^\+/, "");
   if (!/^-?[0-9]+$/.test(digits)) return true;
   return BigInt(digits) === BigInt(value);

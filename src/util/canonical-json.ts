@@ -32,7 +32,7 @@ export function canonicalJson(value: unknown, indent?: number): string {
  * kilobyte of sort state per call, and a key sorts two or three small arrays per input (a
  * million inputs).
  */
-export function sortByInsertion<T>(items: T[], after: (a: T, b: T) => boolean): T[] {
+function sortByInsertion<T>(items: T[], after: (a: T, b: T) => boolean): T[] {
   if (items.length > 16) return items.sort((a, b) => (after(a, b) ? 1 : after(b, a) ? -1 : 0));
   for (let i = 1; i < items.length; i++) {
     const item = items[i] as T;
@@ -44,4 +44,29 @@ export function sortByInsertion<T>(items: T[], after: (a: T, b: T) => boolean): 
     items[j + 1] = item;
   }
   return items;
+}
+
+/**
+ * `value` itself when its object keys are sorted at every depth already (as the API and the
+ * planner write them: checking is cheaper than copying), else {@link sortKeysDeep}'s copy.
+ */
+export function withSortedKeys(value: unknown): unknown {
+  return isSorted(value) ? value : sortKeysDeep(value);
+}
+
+/** Whether every object's keys are listed in code-unit order, at every depth. */
+function isSorted(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isSorted(item)) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  let previous: string | undefined;
+  for (const key in record) {
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    if (!isSorted(record[key])) return false;
+  }
+  return true;
 }

@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalText, inputKey, parseInputKey } from "../../src/manifest/input-key.js";
+import {
+  canonicalText,
+  conceptsPart,
+  inputKey,
+  parseInputKey,
+} from "../../src/manifest/input-key.js";
 import { jsonEqual } from "../../src/plan/canonical.js";
 import { sameConcepts } from "../../src/plan/compare.js";
 
@@ -97,6 +102,23 @@ describe("inputKey", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("keeps of a repeated concept id the last listed value, few or many concepts", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ id: fc.constantFrom("a", "b", "c", "é", "B"), value: fc.constantFrom(0, 1) }),
+          { maxLength: 40 },
+        ),
+        (concepts) => {
+          const last = new Map<string, number>();
+          for (const { id, value } of concepts) last.set(id, value);
+          const expected = [...last].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+          expect(conceptsPart(inputKey(concepts, {}))).toBe(JSON.stringify(expected));
+        },
+      ),
     );
   });
 });

@@ -112,6 +112,21 @@ describe("a manifest with many mistakes", () => {
     expect(lines[3999]).toBe("m.yaml:2003:68: inputs[1999].concepts[0].value: must be 0 or 1");
   });
 
+  it("reports a concept listed again against its first listing, in short lists and long", async () => {
+    const list = (count: number) =>
+      Array.from({ length: count }, (_, i) => (i === count - 1 || i === 4 ? "c2" : `c${i}`));
+    const dir = await tree({
+      "m.yaml": `version: 1\nname: lists\ninputs:\n  - { id: a, url: "https://x/a.jpg", concepts: [${list(6)}] }\n  - { id: b, url: "https://x/b.jpg", concepts: [${list(30)}] }\n`,
+    });
+    const lines = problemLines(await loadManifest("m.yaml", { cwd: dir }));
+    expect(lines.map((line) => line.replace(/^m\.yaml:\d+:\d+: /, ""))).toEqual([
+      'inputs[0].concepts[4]: concept "c2" is listed twice (first as concepts[2])',
+      'inputs[0].concepts[5]: concept "c2" is listed twice (first as concepts[2])',
+      'inputs[1].concepts[4]: concept "c2" is listed twice (first as concepts[2])',
+      'inputs[1].concepts[29]: concept "c2" is listed twice (first as concepts[2])',
+    ]);
+  });
+
   it("reports every one of them, in file order, each once", async () => {
     const path = `${DIR}/many-errors.yaml`;
     const lines = problemLines(await loadManifest(path)).map((line) => line.slice(path.length + 1));

@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import { dirname } from "node:path";
 import { Parser } from "csv-parse";
 import type { JsonObject, JsonValue } from "../../api/types.js";
+import { withSortedKeys } from "../../util/canonical-json.js";
 import { setOwnKey } from "../../util/own-key.js";
 import { mergeMetadata } from "../defaults.js";
 import type { DocPath } from "../doc-path.js";
@@ -171,13 +172,18 @@ export function csvReader(
       file: columns.file === undefined ? undefined : at(columns.file),
       concepts: columns.concepts === undefined ? undefined : at(columns.concepts),
       conceptColumns: (columns.concept_columns ?? []).map((name) => ({ name, index: at(name) })),
-      metadata: [...metadataTypes].map(([name, type]) => ({
-        name,
-        type,
-        index: at(name),
-        // `metadata[name] = value` would set the prototype instead of adding the key.
-        plainKey: name !== "__proto__",
-      })),
+      // In key order: the metadata object is then built with its keys sorted, as the planner
+      // keeps them (it would otherwise sort a copy of every row's).
+      metadata: [...metadataTypes]
+        .map(([name, type], order) => ({
+          name,
+          type,
+          index: at(name),
+          order,
+          // `metadata[name] = value` would set the prototype instead of adding the key.
+          plainKey: name !== "__proto__",
+        }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     };
   }
 
@@ -230,17 +236,23 @@ export function csvReader(
     }
     if (concepts.length > 0) raw.concepts = concepts;
     let metadata: JsonObject | undefined;
-    for (const { name, type, index, plainKey } of layout.metadata) {
+    let bad: { order: number; name: string; problem: string }[] | undefined;
+    for (const { name, type, index, order, plainKey } of layout.metadata) {
       const text = cell(index);
       if (text === "") continue;
       const typed = typedCell(text, type);
       if (!typed.ok) {
-        problem(name, typed.problem);
+        bad ??= [];
+        bad.push({ order, name, problem: typed.problem });
         continue;
       }
       metadata ??= {};
       if (plainKey) metadata[name] = typed.value;
       else setOwnKey(metadata, name, typed.value);
+    }
+    // Reported in the columns' declared order (the object is built in sorted order).
+    for (const { name, problem: message } of bad?.sort((a, b) => a.order - b.order) ?? []) {
+      problem(name, message);
     }
     const merged =
       source.metadata === undefined ? metadata : mergeMetadata(source.metadata, metadata ?? {});
@@ -265,7 +277,14 @@ interface RowLayout {
   file: number | undefined;
   concepts: number | undefined;
   conceptColumns: { name: string; index: number }[];
-  metadata: { name: string; type: CsvMetadataType; index: number; plainKey: boolean }[];
+  /** In key order; `order`: the column's place in the declaration. */
+  metadata: {
+    name: string;
+    type: CsvMetadataType;
+    index: number;
+    order: number;
+    plainKey: boolean;
+  }[];
 }
 
 function metadataColumns(
@@ -305,7 +324,7 @@ function typedCell(
     }
     case "json":
       try {
-        return { ok: true, value: JSON.parse(text) as JsonValue };
+        return { ok: true, value: withSortedKeys(JSON.parse(text)) as JsonValue };
       } catch (error) {
         return problem(`not valid JSON (${(error as Error).message})`);
       }

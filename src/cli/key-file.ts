@@ -8,12 +8,15 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PART_SEPARATOR } from "../manifest/input-key.js";
 import type { KeyStore } from "../manifest/key-store.js";
 
 /** Bytes buffered before a write; also the size of the read window. */
 const BLOCK = 1 << 16;
 /** A record: the key's UTF-8 length (4 bytes, little-endian), then the bytes. */
 const LENGTH_BYTES = 4;
+/** Between a key's two parts: {@link PART_SEPARATOR}, one byte in UTF-8. */
+const SEPARATOR_BYTE = PART_SEPARATOR.charCodeAt(0);
 
 /** An open key file: its descriptor (to hand to a worker) and how to remove it. */
 export interface KeyFileHandle {
@@ -62,16 +65,20 @@ export class KeyFile implements KeyStore {
 
   constructor(private readonly fd: number) {}
 
-  put(key: string): number {
-    const most = LENGTH_BYTES + key.length * 3;
+  put(concepts: string, metadata: string): number {
+    const most = LENGTH_BYTES + (concepts.length + 1 + metadata.length) * 3;
     if (this.used + most > this.pending.length) {
       this.flush();
       if (most > this.pending.length) this.pending = Buffer.allocUnsafe(most);
     }
     const handle = this.written + this.used;
-    const length = this.pending.write(key, this.used + LENGTH_BYTES, "utf8");
-    this.pending.writeUInt32LE(length, this.used);
-    this.used += LENGTH_BYTES + length;
+    const { pending } = this;
+    let at = this.used + LENGTH_BYTES;
+    at += pending.write(concepts, at, "utf8");
+    pending[at++] = SEPARATOR_BYTE;
+    at += pending.write(metadata, at, "utf8");
+    pending.writeUInt32LE(at - this.used - LENGTH_BYTES, this.used);
+    this.used = at;
     return handle;
   }
 

@@ -10,7 +10,7 @@ import { Fingerprinter } from "../util/fingerprint.js";
 import { IntColumn, NumberColumn } from "../util/int-column.js";
 import { StringTable } from "../util/string-table.js";
 import { TextColumn } from "../util/text-column.js";
-import { inputKey, parseInputKey } from "./input-key.js";
+import { inputKeyParts, PART_SEPARATOR, parseInputKey } from "./input-key.js";
 import { type KeyStore, type KeyWriter, MemoryKeyStore } from "./key-store.js";
 import {
   type DesiredImage,
@@ -134,11 +134,16 @@ class Columns<T extends Texts = Texts> {
       else this.origins.set(at, origin);
     }
     this.flags.push(flags);
-    const key = inputKey(input.concepts, input.metadata, OWNERSHIP_KEY);
-    const { lo, hi } = this.fingerprinter.start().add(key).finish();
+    const [concepts, metadata] = inputKeyParts(input.concepts, input.metadata, OWNERSHIP_KEY);
+    const { lo, hi } = this.fingerprinter
+      .start()
+      .add(concepts)
+      .add(PART_SEPARATOR)
+      .add(metadata)
+      .finish();
     this.fingerprintLo.push(lo);
     this.fingerprintHi.push(hi);
-    this.keyHandles.push(this.keys.put(key));
+    this.keyHandles.push(this.keys.put(concepts, metadata));
     this.pushSource(source.file, source.line, source.column);
   }
 

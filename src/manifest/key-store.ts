@@ -5,11 +5,15 @@
  * loader on a worker thread writes them to a file (src/cli/key-file.ts) that the planner reads.
  * Small manifests and tests keep them in memory ({@link MemoryKeyStore}).
  */
+import { PART_SEPARATOR } from "./input-key.js";
 
 /** Takes keys as they are made. */
 export interface KeyWriter {
-  /** Stores `key`; returns the handle that reads it back. */
-  put(key: string): number;
+  /**
+   * Stores the key of `concepts` and `metadata` (its two parts, see input-key.ts); returns the
+   * handle that reads the whole key back.
+   */
+  put(concepts: string, metadata: string): number;
   /** Makes every key put so far readable by a reader (on another thread). */
   flush(): void;
 }
@@ -25,8 +29,8 @@ export interface KeyStore extends KeyWriter, KeyReader {}
 export class MemoryKeyStore implements KeyStore {
   private readonly keys: string[] = [];
 
-  put(key: string): number {
-    this.keys.push(key);
+  put(concepts: string, metadata: string): number {
+    this.keys.push([concepts, metadata].join(PART_SEPARATOR));
     return this.keys.length - 1;
   }
 

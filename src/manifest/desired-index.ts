@@ -23,6 +23,13 @@ const FILE = 1;
 const ALLOW_DUPLICATE_URL = 2;
 /** The origin is `file:line` of where it was declared (a row or line of a source): not stored. */
 const ORIGIN_AT_SOURCE = 4;
+/**
+ * Its source file is its origin (a folder's image, which problems point to as a whole): the name
+ * is kept once, as the origin, not in the table of source files (a name per input).
+ */
+const SOURCE_IS_ORIGIN = 8;
+/** In `sourceFiles`: see {@link SOURCE_IS_ORIGIN}. */
+const NO_SOURCE_NAME = -1;
 
 /** What a file image needs besides its sha256. */
 type FileFacts = [absPath: string, path: string, size: number];
@@ -41,7 +48,7 @@ export interface DesiredChunk {
   files: [number, ...FileFacts][];
   /** The names of the source files of this chunk's inputs (a table keeps repeats cheap). */
   sourceNames: string[];
-  /** Per input, its source file's name in {@link sourceNames}. */
+  /** Per input, its source file's name in {@link sourceNames} (-1: its origin, see SOURCE_IS_ORIGIN). */
   sourceFiles: number[];
   lines: number[];
   columns: number[];
@@ -129,7 +136,9 @@ class Columns<T extends Texts = Texts> {
       this.files.set(at, [image.absPath, image.path, image.size]);
     } else this.images.push(image.url);
     const { source, origin } = input;
+    const sourceIsOrigin = origin === source.file;
     if (origin !== undefined) {
+      if (sourceIsOrigin) flags |= SOURCE_IS_ORIGIN;
       if (origin === `${source.file}:${source.line}`) flags |= ORIGIN_AT_SOURCE;
       else this.origins.set(at, origin);
     }
@@ -144,13 +153,9 @@ class Columns<T extends Texts = Texts> {
     this.fingerprintLo.push(lo);
     this.fingerprintHi.push(hi);
     this.keyHandles.push(this.keys.put(concepts, metadata));
-    this.pushSource(source.file, source.line, source.column);
-  }
-
-  pushSource(file: string, line: number, column: number): void {
-    this.sourceFiles.push(this.sourceName(file));
-    this.lines.push(line);
-    this.columns.push(column);
+    this.sourceFiles.push(sourceIsOrigin ? NO_SOURCE_NAME : this.sourceName(source.file));
+    this.lines.push(source.line);
+    this.columns.push(source.column);
   }
 
   /** The position of a source file's name in the table of names. */
@@ -169,14 +174,14 @@ class Columns<T extends Texts = Texts> {
     const files: DesiredChunk["files"] = [];
     const origins: DesiredChunk["origins"] = [];
     const fingerprints: number[] = [];
-    // Only the names this chunk uses (a folder source has a name per input).
+    // Only the names this chunk uses.
     const sourceNames: string[] = [];
     const sourceFiles: number[] = [];
     const local = new Map<number, number>();
     for (let i = from; i < to; i++) {
       fingerprints.push(this.fingerprintLo.at(i), this.fingerprintHi.at(i));
       const name = this.sourceFiles.at(i);
-      let at = local.get(name);
+      let at = name === NO_SOURCE_NAME ? NO_SOURCE_NAME : local.get(name);
       if (at === undefined) {
         at = sourceNames.push(this.sourceNames[name] as string) - 1;
         local.set(name, at);
@@ -212,7 +217,8 @@ class Columns<T extends Texts = Texts> {
       this.fingerprintLo.push(chunk.fingerprints[2 * i] as number);
       this.fingerprintHi.push(chunk.fingerprints[2 * i + 1] as number);
       this.keyHandles.push(chunk.keyHandles[i] as number);
-      this.sourceFiles.push(names[chunk.sourceFiles[i] as number] ?? 0);
+      const name = chunk.sourceFiles[i] as number;
+      this.sourceFiles.push(name === NO_SOURCE_NAME ? NO_SOURCE_NAME : (names[name] ?? 0));
       this.lines.push(chunk.lines[i] as number);
       this.columns.push(chunk.columns[i] as number);
     }
@@ -325,7 +331,14 @@ export class DesiredIndex implements DesiredSink {
   originAt(index: number): string | undefined {
     const c = this.columns;
     if ((c.flags.at(index) & ORIGIN_AT_SOURCE) === 0) return c.origins.get(index);
-    return `${c.sourceNames[c.sourceFiles.at(index)] ?? ""}:${c.lines.at(index)}`;
+    return `${this.sourceFileAt(index)}:${c.lines.at(index)}`;
+  }
+
+  /** The file its problems point into. */
+  private sourceFileAt(index: number): string {
+    const c = this.columns;
+    const name = c.sourceFiles.at(index);
+    return (name === NO_SOURCE_NAME ? c.origins.get(index) : c.sourceNames[name]) ?? "";
   }
 
   /** The full input at `index`: concepts sorted by id, metadata keys sorted. */
@@ -345,7 +358,7 @@ export class DesiredIndex implements DesiredSink {
         : { kind: "url", url: this.imageAt(index) };
     const { concepts, metadata } = parseInputKey(this.keyAt(index));
     const source: SourceLocation = {
-      file: c.sourceNames[c.sourceFiles.at(index)] ?? "",
+      file: this.sourceFileAt(index),
       line: c.lines.at(index),
       column: c.columns.at(index),
     };

@@ -39,6 +39,18 @@ const inputs: DesiredInput[] = [
     metadata: {},
   }),
   input("s1", { origin: "labels.csv:4", source: { file: "labels.csv", line: 4, column: 0 } }),
+  // A folder's image: its problems point to the image itself, its origin.
+  input("g1", {
+    image: {
+      kind: "file",
+      absPath: "/d/photos/cat/1.png",
+      path: "photos/cat/1.png",
+      sha256: "d".repeat(64),
+      size: 7,
+    },
+    source: { file: "photos/cat/1.png", line: 0, column: 0 },
+    origin: "photos/cat/1.png",
+  }),
 ];
 
 /** The input as the index gives it back: concepts sorted by id. */
@@ -49,13 +61,14 @@ function sortedConcepts(item: DesiredInput): DesiredInput {
 describe("DesiredIndex", () => {
   it("gives back every input (concepts sorted by id), found by id", () => {
     const index = DesiredIndex.of(inputs);
-    expect(index.size).toBe(4);
+    expect(index.size).toBe(5);
     expect(index.toArray()).toEqual(inputs.map(sortedConcepts));
     expect(index.indexOf("f1")).toBe(2);
     expect(index.indexOf("nope")).toBeUndefined();
     expect(index.isFile(2)).toBe(true);
     expect(index.imageAt(2)).toBe("c".repeat(64));
     expect(index.originAt(3)).toBe("labels.csv:4");
+    expect(index.originAt(4)).toBe("photos/cat/1.png");
   });
 
   it("claims the trimmed URL of URL inputs that do not allow duplicates only", () => {
@@ -81,7 +94,9 @@ describe("DesiredIndex", () => {
     for (const item of inputs) sink.add(item);
     sink.flush();
     sink.flush();
-    expect(chunks.map((chunk) => chunk.ids.length)).toEqual([3, 1]);
+    expect(chunks.map((chunk) => chunk.ids.length)).toEqual([3, 2]);
+    // The folder image's name travels once, as its origin.
+    expect(chunks[1]?.sourceNames).toEqual(["labels.csv"]);
     const index = new DesiredIndex(keys);
     for (const chunk of chunks) index.append(chunk);
     expect(index.toArray()).toEqual(DesiredIndex.of(inputs).toArray());
@@ -123,8 +138,8 @@ describe("DesiredIndex", () => {
       for (const chunk of chunks) index.append(chunk);
       expect(index.toArray()).toEqual(DesiredIndex.of(all).toArray());
       // Out of order too: the read window moves back.
-      expect(index.inputAt(5).metadata).toEqual({ i: 0, note: "" });
-      expect(index.inputAt(4).metadata).toEqual(big.metadata);
+      expect(index.inputAt(inputs.length + 1).metadata).toEqual({ i: 0, note: "" });
+      expect(index.inputAt(inputs.length).metadata).toEqual(big.metadata);
       expect(index.inputAt(0).id).toBe("u1");
     } finally {
       handle.close();

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { fileLineBatches, lineBatches } from "../../src/manifest/sources/text-lines.js";
+import { useTempDirs } from "./helpers.js";
+
+const { tree } = useTempDirs();
 
 async function linesOf(chunks: string[]): Promise<string[]> {
   const out: string[] = [];
@@ -48,12 +49,11 @@ describe("lineBatches", () => {
   });
 
   it("reads a file in batches, multi-byte characters across read boundaries included", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "text-lines-"));
     const lines = Array.from(
       { length: 60_000 },
       (_, i) => `{"i":${i},"t":"${"é€😀".repeat(i % 7)}"}`,
     );
-    writeFileSync(join(dir, "big.jsonl"), `${lines.join("\n")}\n`);
+    const dir = await tree({ "big.jsonl": `${lines.join("\n")}\n` });
     const batches: string[][] = [];
     for await (const batch of fileLineBatches(join(dir, "big.jsonl"))) batches.push(batch);
     expect(batches.length).toBeGreaterThan(1);

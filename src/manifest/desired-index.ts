@@ -6,11 +6,11 @@
  * is in a {@link KeyStore} (in memory, or a file a loader writes): a full {@link DesiredInput} is
  * rebuilt from it on demand, for the few inputs a plan changes. Pure.
  */
-import { Fingerprinter } from "../util/fingerprint.js";
 import { IntColumn, NumberColumn } from "../util/int-column.js";
 import { StringTable } from "../util/string-table.js";
 import { TextColumn } from "../util/text-column.js";
-import { inputKeyParts, PART_SEPARATOR, parseInputKey } from "./input-key.js";
+import { inputKeyParts, parseInputKey } from "./input-key.js";
+import { KeyFingerprinter } from "./key-fingerprint.js";
 import { type KeyStore, type KeyWriter, MemoryKeyStore } from "./key-store.js";
 import {
   type DesiredImage,
@@ -111,7 +111,7 @@ class Columns<T extends Texts = Texts> {
   readonly lines = new IntColumn();
   readonly columns = new IntColumn();
   readonly origins = new Map<number, string>();
-  private readonly fingerprinter = new Fingerprinter();
+  private readonly fingerprinter = new KeyFingerprinter();
 
   constructor(
     private readonly keys: KeyWriter,
@@ -144,12 +144,7 @@ class Columns<T extends Texts = Texts> {
     }
     this.flags.push(flags);
     const [concepts, metadata] = inputKeyParts(input.concepts, input.metadata, OWNERSHIP_KEY);
-    const { lo, hi } = this.fingerprinter
-      .start()
-      .add(concepts)
-      .add(PART_SEPARATOR)
-      .add(metadata)
-      .finish();
+    const { lo, hi } = this.fingerprinter.of(input.concepts, input.metadata, OWNERSHIP_KEY);
     this.fingerprintLo.push(lo);
     this.fingerprintHi.push(hi);
     this.keyHandles.push(this.keys.put(concepts, metadata));
@@ -322,7 +317,7 @@ export class DesiredIndex implements DesiredSink {
     return this.keys.get(this.columns.keyHandles.at(index));
   }
 
-  /** Whether its key's fingerprint is `lo, hi` (see {@link Fingerprinter}). */
+  /** Whether its key's fingerprint is `lo, hi` (see {@link KeyFingerprinter}). */
   hasKeyFingerprint(index: number, lo: number, hi: number): boolean {
     const c = this.columns;
     return c.fingerprintLo.at(index) === lo && c.fingerprintHi.at(index) === hi;

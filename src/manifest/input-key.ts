@@ -57,18 +57,28 @@ export function parseInputKey(key: string): {
 }
 
 /** A concept's value as a number: missing is the API's default 1, booleans are 1 and 0. */
-function conceptValue(value: number | boolean | undefined): number {
+export function conceptValue(value: number | boolean | undefined): number {
   return value === undefined ? 1 : Number(value);
 }
 
 /** The concepts part: `[[id, value], …]` by id, of a repeated id the last listed (written directly). */
-function conceptsText(
-  concepts: readonly { readonly id: string; readonly value?: number | boolean }[] | undefined,
-): string {
-  const count = concepts?.length ?? 0;
-  if (concepts === undefined || count === 0) return "[]";
-  if (count === 1) return `[${pairText(concepts[0] as ConceptLike)}]`;
-  // Positions sorted by id, stably: a key sorts two or three concepts, by insertion.
+function conceptsText(concepts: readonly ConceptLike[] | undefined): string {
+  if (concepts === undefined || concepts.length === 0) return "[]";
+  if (concepts.length === 1) return `[${pairText(concepts[0] as ConceptLike)}]`;
+  let text = "[";
+  for (const position of conceptOrder(concepts)) {
+    const concept = concepts[position] as ConceptLike;
+    text += text.length === 1 ? pairText(concept) : `,${pairText(concept)}`;
+  }
+  return `${text}]`;
+}
+
+/**
+ * The positions of the concepts a key holds, by id: of a repeated id, the last listed. Sorted
+ * stably, by insertion (a key sorts two or three concepts).
+ */
+export function conceptOrder(concepts: readonly ConceptLike[]): number[] {
+  const count = concepts.length;
   const order: number[] = [];
   if (count > 16) {
     for (let i = 0; i < count; i++) order.push(i);
@@ -84,19 +94,25 @@ function conceptsText(
     }
     order[j + 1] = i;
   }
-  let text = "[";
+  // Of a repeated id, the last listed (last of its run, the sort being stable) wins.
+  let kept = 0;
   for (let k = 0; k < count; k++) {
-    const concept = concepts[order[k] as number] as ConceptLike;
-    // Of a repeated id, the last listed (last of its run, the sort being stable) wins.
-    if (k + 1 < count && (concepts[order[k + 1] as number] as ConceptLike).id === concept.id) {
+    const position = order[k] as number;
+    const next = order[k + 1];
+    if (
+      next !== undefined &&
+      (concepts[next] as ConceptLike).id === (concepts[position] as ConceptLike).id
+    ) {
       continue;
     }
-    text += text.length === 1 ? pairText(concept) : `,${pairText(concept)}`;
+    order[kept++] = position;
   }
-  return `${text}]`;
+  order.length = kept;
+  return order;
 }
 
-type ConceptLike = { readonly id: string; readonly value?: number | boolean };
+/** A concept as a key reads it. */
+export type ConceptLike = { readonly id: string; readonly value?: number | boolean };
 
 /** `[id, value]` as JSON.stringify writes it. */
 function pairText(concept: ConceptLike): string {

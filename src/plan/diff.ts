@@ -1,8 +1,8 @@
-import type { ApiConcept, ApiInput } from "../api/types.js";
+import type { ApiInput } from "../api/types.js";
 import { DesiredIndex } from "../manifest/desired-index.js";
-import { canonicalText, conceptsPart, inputKey, PART_SEPARATOR } from "../manifest/input-key.js";
+import { canonicalText, conceptsPart, inputKey } from "../manifest/input-key.js";
+import { KeyFingerprinter } from "../manifest/key-fingerprint.js";
 import type { DesiredInput } from "../manifest/types.js";
-import { Fingerprinter } from "../util/fingerprint.js";
 import { readOwnershipMarker } from "./canonical.js";
 import {
   type DeclaredImage,
@@ -138,7 +138,7 @@ export function createDiffer(options: DiffOptions): Differ {
   /** The declared URLs a post could be refused for; built once an undeclared input stays. */
   let claims: UrlClaims | undefined;
   let finished = false;
-  const fingerprinter = new Fingerprinter();
+  const fingerprinter = new KeyFingerprinter();
   const plannedOptions =
     manifestDir === undefined ? { manifestName } : { manifestName, manifestDir };
   // The marker apply writes, as canonical text (its keys are in sorted order already).
@@ -147,10 +147,6 @@ export function createDiffer(options: DiffOptions): Differ {
     url: `{"manifest":${manifestText}}`,
     file: (sha256: string) => `{"manifest":${manifestText},"sha256":${JSON.stringify(sha256)}}`,
   };
-  /** How metadata text ends, as apply writes it: the marker, last. */
-  const markedEnd = (marker: string) => `"${OWNERSHIP_KEY}":${marker}}`;
-  // Flat, once: a concatenation is flattened by each comparison that reads it.
-  const urlMarked = JSON.parse(JSON.stringify(markedEnd(markers.url))) as string;
 
   function seenAt(index: number): number {
     return index < seen.length ? (seen[index] as number) : 0;
@@ -214,8 +210,7 @@ export function createDiffer(options: DiffOptions): Differ {
     const expectedMarker = isFile ? markers.file(image) : markers.url;
     const rawMarker = metadata?.[OWNERSHIP_KEY];
     const marker = rawMarker === undefined ? undefined : canonicalText(rawMarker);
-    const liveKey = inputKey(input.data?.concepts, metadata, OWNERSHIP_KEY);
-    fingerprinter.start().add(liveKey).finish();
+    fingerprinter.of(input.data?.concepts, metadata, OWNERSHIP_KEY);
     const sameKey = desired.hasKeyFingerprint(index, fingerprinter.lo, fingerprinter.hi);
     const failed = isFailedInputStatus(input.status?.code);
     const declared: DeclaredImage = isFile
@@ -257,6 +252,7 @@ export function createDiffer(options: DiffOptions): Differ {
     const reasons: UpdateReason[] = [];
     if (!sameKey) {
       const key = desired.keyAt(index);
+      const liveKey = inputKey(input.data?.concepts, metadata, OWNERSHIP_KEY);
       const concepts = conceptsPart(key);
       const liveConcepts = conceptsPart(liveKey);
       if (liveConcepts !== concepts) reasons.push("concepts");
@@ -277,36 +273,36 @@ export function createDiffer(options: DiffOptions): Differ {
 
   /**
    * Whether a live input is exactly what apply writes for declared input `index`: its URL (or
-   * the marker's sha256), concepts in the order apply sends them, and metadata as apply writes
-   * it, marker last. Cheap (one JSON.stringify, fingerprinted in place), and true only for an
-   * unchanged input; anything else — another key order, a failed status — is decided by the full
-   * comparison.
+   * the marker's sha256), concepts in the order apply sends them, the key's metadata and the
+   * marker apply writes. Cheap (no text is built), and true only for an unchanged input; anything
+   * else — concepts in another order, a failed status — is decided by the full comparison.
    */
   function asWritten(index: number, input: ApiInput): boolean {
     const data = input.data;
     if (data === undefined || isFailedInputStatus(input.status?.code)) return false;
     const image = desired.imageAt(index);
-    let marked = urlMarked;
-    if (desired.isFile(index)) marked = markedEnd(markers.file(image));
-    else {
+    const isFile = desired.isFile(index);
+    if (!isFile) {
       const url = data.image?.url;
       if (url === undefined || url.trim() !== image.trim()) return false;
       if (url === hostedOriginalUrl(data.image)) return false;
     }
-    // Apply writes the key's metadata text with the marker added last: `{…,"_dataset":M}`, or
-    // `{"_dataset":M}` for none. The key's part is that text without the marker.
-    const text = JSON.stringify(data.metadata ?? {});
-    if (!text.endsWith(marked)) return false;
-    const cut = text.length - marked.length - 1;
-    fingerprinter.start();
-    if (!addConceptsAsListed(fingerprinter, data.concepts)) return false;
-    fingerprinter.add(PART_SEPARATOR);
-    if (cut === 0 && text.charCodeAt(0) === OPEN_BRACE) fingerprinter.add("{}");
-    else if (cut > 0 && text.charCodeAt(cut) === COMMA) {
-      fingerprinter.add(text, 0, cut).addCode(CLOSE_BRACE);
-    } else return false;
-    fingerprinter.finish();
+    if (!isMarkerAsWritten(data.metadata?.[OWNERSHIP_KEY], isFile ? image : undefined)) {
+      return false;
+    }
+    if (!fingerprinter.start().addConceptsAsListed(data.concepts)) return false;
+    fingerprinter.addMetadata(data.metadata, OWNERSHIP_KEY).finish();
     return desired.hasKeyFingerprint(index, fingerprinter.lo, fingerprinter.hi);
+  }
+
+  /** Whether `marker` is the one apply writes: this manifest's name, and a file's sha256. */
+  function isMarkerAsWritten(marker: unknown, sha256: string | undefined): boolean {
+    if (typeof marker !== "object" || marker === null || Array.isArray(marker)) return false;
+    const fields = marker as Record<string, unknown>;
+    let count = 0;
+    for (const _ in fields) count++;
+    if (fields.manifest !== manifestName) return false;
+    return sha256 === undefined ? count === 1 : count === 2 && fields.sha256 === sha256;
   }
 
   function hold(input: ApiInput): void {
@@ -435,56 +431,6 @@ export function createDiffer(options: DiffOptions): Differ {
     },
   };
 }
-
-/**
- * Adds live concepts as `[[id, value], …]` in their listed order — the text an input key writes,
- * JSON.stringify's — to `to`, without building it. False when a concept is malformed (the full
- * comparison decides).
- */
-function addConceptsAsListed(
-  to: Fingerprinter,
-  concepts: readonly ApiConcept[] | undefined,
-): boolean {
-  if (concepts === undefined || concepts.length === 0) {
-    to.add("[]");
-    return true;
-  }
-  to.addCode(OPEN_BRACKET);
-  for (let i = 0; i < concepts.length; i++) {
-    // Only what the full comparison reads the same way: a missing value is the API's default 1.
-    const { id, value = 1 } = concepts[i] as ApiConcept;
-    if (typeof id !== "string" || typeof value !== "number" || !Number.isFinite(value)) {
-      return false;
-    }
-    if (i > 0) to.addCode(COMMA);
-    to.addCode(OPEN_BRACKET);
-    if (isPlainJsonText(id)) to.addCode(QUOTE).add(id).addCode(QUOTE);
-    else to.add(JSON.stringify(id));
-    // A finite number's JSON text is its String().
-    to.addCode(COMMA).add(String(value)).addCode(CLOSE_BRACKET);
-  }
-  to.addCode(CLOSE_BRACKET);
-  return true;
-}
-
-/** Whether JSON.stringify writes `text` as `"text"` (nothing to escape). */
-function isPlainJsonText(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === QUOTE || code === BACKSLASH || (code >= 0xd800 && code <= 0xdfff)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-const QUOTE = 34;
-const COMMA = 44;
-const OPEN_BRACKET = 91;
-const BACKSLASH = 92;
-const CLOSE_BRACKET = 93;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -100,6 +100,12 @@ export async function planLiveApp(request: LivePlanRequest): Promise<LivePlan> {
       }
     }
     if (feed !== undefined) {
+      // The app is read: held inputs are matched as the loader's chunks arrive, not all at the
+      // end (a folder's images come in another order than the app lists them: all are held).
+      while (!feed.isSettled) {
+        await feed.changed();
+        await catchUp();
+      }
       await feed.done;
       await catchUp();
     }

@@ -2,7 +2,7 @@
  * Preloaded into a measured child (`node --import dist/bench/fs-read-hook.js …`): counts the
  * files under `BENCH_READ_DIR` the process opened or read through `node:fs`, and the bytes it read
  * from them, and writes `{files, bytes}` (the files' paths) to `BENCH_READ_FILE` at exit (a worker
- * thread to `BENCH_READ_FILE.thread-N`). It wraps every way the
+ * thread to `BENCH_READ_FILE.thread-N`, also before the loader's last message). It wraps every way the
  * planner could read a file — `open`/`openSync`/`fs.promises.open` (then `read`/`readSync`/the
  * FileHandle's `read`, `readv`, `readFile`), `readFile`/`readFileSync`/`fs.promises.readFile`, and
  * `createReadStream` (which opens and reads through `fs.open`/`fs.read`) — and then re-exports the
@@ -167,8 +167,21 @@ function install(prefix: string, out: string): void {
   syncBuiltinESMExports();
   // Each thread counts its own reads (the manifest loads on a worker thread): a worker writes
   // beside the main thread's file, and the benchmark adds them up.
-  process.on("exit", () => {
+  const write = () => {
     const file = isMainThread ? out : `${out}.thread-${threadId}`;
     fs.writeFileSync(file, JSON.stringify({ files: [...files], bytes }));
-  });
+  };
+  process.on("exit", write);
+  // A worker stopped by its process need not run its exit handlers: the loader's also writes
+  // before it posts its last message (`done` or `crash`, after its last read; not before each
+  // chunk: a hundred thousand paths take a while to write).
+  const port = workerThreads.parentPort;
+  if (!isMainThread && port !== null) {
+    const post = port.postMessage.bind(port);
+    port.postMessage = (...args: Parameters<typeof post>) => {
+      const type = (args[0] as { type?: unknown } | null)?.type;
+      if (type === "done" || type === "crash") write();
+      post(...args);
+    };
+  }
 }

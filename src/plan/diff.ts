@@ -38,6 +38,8 @@ export interface DiffOptions {
   prune: boolean;
   /** Absolute directory of the root manifest; file paths in the plan are relative to it. */
   manifestDir?: string;
+  /** Held live inputs kept as parsed; more are kept as JSON text (default {@link HELD_PARSED}). */
+  heldParsed?: number;
 }
 
 /** What the diff found: the changes (unsorted), the counts and the posts the API would refuse. */
@@ -82,6 +84,9 @@ export function isFailedInputStatus(code: number | undefined): boolean {
   return code !== undefined && indexStateOf(code) === "failed";
 }
 
+/** Live inputs held back as parsed (about 2.5 KB each); more are held as JSON text. */
+const HELD_PARSED = 40_000;
+
 /** What became of a declared input (by index); absent = not seen live yet, so a create. */
 const SEEN_KEPT = 1;
 /** Seen live, and the plan deletes and posts it again (replace, recreate). */
@@ -123,12 +128,16 @@ export function createDiffer(options: DiffOptions): Differ {
   /**
    * Live inputs held back until their id is declared or the index is complete, as listed (a
    * stream may repeat an id under concurrent writes: a declared id is decided by its first
-   * listing, an undeclared one counts each, as when it is not held). Kept as JSON text: one flat
-   * string instead of a graph of objects costs a quarter of the memory and nothing to the
-   * garbage collector, which otherwise marks every held input again at each collection while a
-   * slower loader catches up (a CSV of a million rows held up to 100,000 inputs the whole time).
+   * listing, an undeclared one counts each, as when it is not held). The first
+   * {@link HELD_PARSED} are kept as parsed (holding costs the reading thread nothing); beyond
+   * them as JSON text: one flat string instead of a graph of objects costs a quarter of the
+   * memory and nothing to the garbage collector, which otherwise marks every held input again at
+   * each collection while a slower loader catches up (a CSV of a million rows held up to 100,000
+   * inputs the whole time).
    */
-  const held = new Map<string, string[]>();
+  const held = new Map<string, (ApiInput | string)[]>();
+  const maxHeldParsed = options.heldParsed ?? HELD_PARSED;
+  let heldParsed = 0;
   /** Declared inputs below this position were matched against the held ones. */
   let matchedUpTo = desired.size;
   const deleted = new Set<string>();
@@ -308,10 +317,18 @@ export function createDiffer(options: DiffOptions): Differ {
   }
 
   function hold(input: ApiInput): void {
-    const text = JSON.stringify(input);
+    const kept = heldParsed < maxHeldParsed ? input : JSON.stringify(input);
+    if (kept === input) heldParsed++;
     const listed = held.get(input.id);
-    if (listed === undefined) held.set(input.id, [text]);
-    else listed.push(text);
+    if (listed === undefined) held.set(input.id, [kept]);
+    else listed.push(kept);
+  }
+
+  /** A held input as parsed (counted out of the parsed ones). */
+  function unhold(kept: ApiInput | string): ApiInput {
+    if (typeof kept === "string") return JSON.parse(kept) as ApiInput;
+    heldParsed--;
+    return kept;
   }
 
   /** Decides a declared input's first live listing. */
@@ -394,10 +411,11 @@ export function createDiffer(options: DiffOptions): Differ {
       for (let index = matchedUpTo; index < added; index++) {
         if (held.size === 0) break;
         const id = desired.idAt(index);
-        const text = held.get(id)?.[0];
-        if (text === undefined) continue;
+        const listed = held.get(id);
+        if (listed === undefined) continue;
         held.delete(id);
-        const first = JSON.parse(text) as ApiInput;
+        // A repeated listing of a declared id is dropped (its first decides), counted out too.
+        const first = listed.map(unhold)[0] as ApiInput;
         if (wantsImageHash(first)) toHash.push(first);
         else decide(index, first, undefined);
       }
@@ -412,7 +430,7 @@ export function createDiffer(options: DiffOptions): Differ {
         held.delete(id);
         for (const listing of listed) {
           if (deleted.has(id)) break;
-          observeUndeclared(JSON.parse(listing) as ApiInput);
+          observeUndeclared(unhold(listing));
         }
       }
     },

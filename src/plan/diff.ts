@@ -84,8 +84,8 @@ export function isFailedInputStatus(code: number | undefined): boolean {
   return code !== undefined && indexStateOf(code) === "failed";
 }
 
-/** Live inputs held back as parsed (about 2.5 KB each); more are held as JSON text. */
-const HELD_PARSED = 40_000;
+/** Live inputs held back as parsed (about 2.5 KB each, 50 MB in all); more are held as JSON text. */
+const HELD_PARSED = 20_000;
 
 /** What became of a declared input (by index); absent = not seen live yet, so a create. */
 const SEEN_KEPT = 1;

@@ -276,14 +276,12 @@ export class DesiredIndex implements DesiredSink {
     const base = this.columns.size;
     this.columns.append(chunk);
     chunk.ids.forEach((id, i) => {
-      if (this.byId.get(id) !== undefined) throw duplicateId(id);
-      this.byId.add(id, base + i);
+      if (this.byId.claim(id, base + i) !== undefined) throw duplicateId(id);
     });
   }
 
   private claimId(id: string): void {
-    if (this.byId.get(id) !== undefined) throw duplicateId(id);
-    this.byId.add(id, this.columns.size);
+    if (this.byId.claim(id, this.columns.size) !== undefined) throw duplicateId(id);
   }
 
   /** Position of a declared id, or undefined. */

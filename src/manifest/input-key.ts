@@ -75,7 +75,8 @@ function conceptsText(concepts: readonly ConceptLike[] | undefined): string {
 
 /**
  * The positions of the concepts a key holds, by id: of a repeated id, the last listed. Sorted
- * stably, by insertion (a key sorts two or three concepts).
+ * stably, by insertion (a key sorts two or three concepts), written out: through canonical-json's
+ * `sortByInsertion` and its callback the concepts part took about twice as long, measured.
  */
 export function conceptOrder(concepts: readonly ConceptLike[]): number[] {
   const count = concepts.length;

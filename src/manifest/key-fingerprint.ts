@@ -157,7 +157,11 @@ export class KeyFingerprinter {
   }
 }
 
-/** An object's own keys in code-unit order (by insertion: most objects have a few). */
+/**
+ * An object's own keys in code-unit order (by insertion: most objects have a few). Written out
+ * rather than through canonical-json's `sortByInsertion`: its comparison callback costs this hot
+ * path (a million objects a plan) about a third more, measured.
+ */
 function sortedKeys(record: Record<string, unknown>): string[] {
   const keys = Object.keys(record);
   if (keys.length > 16) return keys.sort();

@@ -414,8 +414,10 @@ export function createDiffer(options: DiffOptions): Differ {
         const listed = held.get(id);
         if (listed === undefined) continue;
         held.delete(id);
-        // A repeated listing of a declared id is dropped (its first decides), counted out too.
-        const first = listed.map(unhold)[0] as ApiInput;
+        const [kept, ...repeats] = listed as [ApiInput | string, ...(ApiInput | string)[]];
+        // A repeated listing of a declared id is dropped: its first decides.
+        for (const repeat of repeats) if (typeof repeat !== "string") heldParsed--;
+        const first = unhold(kept);
         if (wantsImageHash(first)) toHash.push(first);
         else decide(index, first, undefined);
       }

@@ -146,15 +146,15 @@ function needsHash(differ: Differ, input: ApiInput, request: LivePlanRequest): b
   return request.hashLiveImage !== undefined && differ.wantsImageHash(input);
 }
 
-/** Observes a live input, with the sha256 of its bytes when the differ needs them. */
+/**
+ * Observes a live input the differ wants the sha256 of the bytes of ({@link needsHash}, or
+ * handed back by `desiredAdded`), with that sha256 when they can be read.
+ */
 async function observeHashing(
   differ: Differ,
   input: ApiInput,
   request: LivePlanRequest,
   signal: AbortSignal,
 ): Promise<void> {
-  const hash = needsHash(differ, input, request)
-    ? await request.hashLiveImage?.(input, signal)
-    : undefined;
-  differ.observe(input, hash);
+  differ.observe(input, await request.hashLiveImage?.(input, signal));
 }

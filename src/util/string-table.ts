@@ -28,11 +28,23 @@ export class StringTable {
     }
   }
 
-  /** Records `key` (not yet in the table) at `position`. */
-  add(key: string, position: number): void {
+  /**
+   * The position of `key` if the table has it; else records it at `position` and returns
+   * undefined (one lookup).
+   */
+  claim(key: string, position: number): number | undefined {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    this.place(hashText(key), position);
+    const { slots, mask } = this;
+    const hash = hashText(key);
+    let slot = hash & mask;
+    for (; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      const entry = slots[slot] as number;
+      if (this.hashes[slot] === hash && this.holds(entry - 1, key)) return entry - 1;
+    }
+    slots[slot] = position + 1;
+    this.hashes[slot] = hash;
     this.count++;
+    return undefined;
   }
 
   private place(hash: number, position: number): void {

@@ -11,9 +11,13 @@ describe("StringTable", () => {
         (keys, others) => {
           const table = new StringTable((position, key) => keys[position] === key);
           keys.forEach((key, position) => {
-            table.add(key, position);
+            expect(table.claim(key, position)).toBeUndefined();
           });
           expect(table.size).toBe(keys.length);
+          // A key claimed again is found where it was first recorded.
+          keys.forEach((key, position) => {
+            expect(table.claim(key, keys.length + position)).toBe(position);
+          });
           keys.forEach((key, position) => {
             expect(table.get(key)).toBe(position);
           });

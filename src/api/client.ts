@@ -2,6 +2,7 @@ import { Agent, type Dispatcher, request } from "undici";
 import type { InputsApi } from "./client-types.js";
 import { ApiError, NetworkError } from "./errors.js";
 import { HostedImageError, HostedImageRefused, mayCarryToken } from "./hosted-image.js";
+import { lastListedId } from "./last-listed-id.js";
 import { describeNetworkFailure } from "./network-failure.js";
 import { RateLimiter } from "./rate-limiter.js";
 import {
@@ -90,6 +91,11 @@ interface Call {
   stopRetrying?: AbortSignal | undefined;
   /** Which `status.code` values are outcomes the caller handles (resolve instead of throw). */
   accept: (code: number, body: ResponseBody) => boolean;
+  /**
+   * Sees the text of each attempt's HTTP 2xx answer before it is parsed; true when it asked for
+   * another request (which is then sent before the parse).
+   */
+  peek?: (text: string) => boolean;
 }
 
 interface ResponseBody {
@@ -180,6 +186,13 @@ export function createClient(options: ClientOptions): ApiClient {
       });
     }
 
+    if (httpStatus >= 200 && httpStatus < 300 && call.peek?.(text) === true) {
+      // The peek asked for another request: undici writes a request on a kept-alive socket a
+      // turn of the event loop later (once it has checked the socket is still open), so parsing
+      // now would hold the request back until the parse is done. Measured: 19 s → 12 s for the
+      // pages of a million inputs from the emulator.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     const body = parseBody(text);
     const code = parseStatusCode(body?.status?.code);
     const retryAfterMs = parseRetryAfter(responseHeaders["retry-after"], Date.now());
@@ -266,37 +279,78 @@ export function createClient(options: ClientOptions): ApiClient {
         `streamInputs: perPage must be 1–${ApiLimits.streamPerPageMax}, got ${perPage}`,
       );
     }
-    const fetchPage = async (after: string | undefined): Promise<ApiInput[]> => {
+    /** A page asked for. */
+    interface PageRequest {
+      after: string | undefined;
+      controller: AbortController;
+      page: Promise<ApiInput[]>;
+    }
+    /** The request whose page the caller is waiting for: its answer's text may ask ahead. */
+    let waitedFor: PageRequest | undefined;
+    /**
+     * The page after `waitedFor`'s, asked for as soon as its text is in, from the last id read
+     * off the text's end (see last-listed-id.ts): the API works on the next page while this one
+     * is parsed and used. The guess is checked against the parsed page; a wrong one is dropped
+     * and the page asked for again.
+     */
+    let ahead: PageRequest | undefined;
+    const askAhead = (after: string): void => {
+      if (ahead?.after === after) return;
+      ahead?.controller.abort();
+      ahead = ask(after);
+    };
+    const ask = (after: string | undefined): PageRequest => {
       const query = new URLSearchParams({ per_page: String(perPage) });
       if (after !== undefined) query.set("last_id", after);
       if (streamOptions.orderById === true) query.set("order_by_id", "true");
-      const body = await send({
+      const controller = new AbortController();
+      const { signal } = streamOptions;
+      const asked: PageRequest = { after, controller, page: Promise.resolve([]) };
+      asked.page = send({
         method: "GET",
         resource: "/inputs/stream",
         query,
-        signal: streamOptions.signal,
+        signal:
+          signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]),
         accept: only(StatusCode.SUCCESS),
-      });
-      return inputsOf(body);
+        peek: (text) => {
+          if (asked !== waitedFor) return false;
+          const guess = lastListedId(text);
+          if (guess === undefined || guess === after || guess === ahead?.after) return false;
+          askAhead(guess);
+          return true;
+        },
+      }).then(inputsOf);
+      asked.page.catch(() => {}); // surfaced by the `await` below, unless the caller stops early
+      return asked;
     };
     let lastId: string | undefined;
-    let next = fetchPage(undefined);
-    for (;;) {
-      const page = await next;
-      // Only an empty page ends the stream: the API's real page cap is undocumented (reference
-      // §10.4), and stopping at a short page would silently drop the rest of the app if it
-      // answers fewer than asked. That costs one request per plan.
-      const last = page.at(-1);
-      if (last === undefined) return;
-      if (last.id === lastId) {
-        throw new Error(`StreamInputs did not advance past last_id ${JSON.stringify(lastId)}`);
+    let asked = ask(undefined);
+    try {
+      for (;;) {
+        waitedFor = asked;
+        const page = await asked.page;
+        waitedFor = undefined;
+        // Only an empty page ends the stream: the API's real page cap is undocumented (reference
+        // §10.4), and stopping at a short page would silently drop the rest of the app if it
+        // answers fewer than asked. That costs one request per plan.
+        const last = page.at(-1);
+        if (last === undefined) return;
+        if (last.id === lastId) {
+          throw new Error(`StreamInputs did not advance past last_id ${JSON.stringify(lastId)}`);
+        }
+        lastId = last.id;
+        // The next page is asked for before this one is handed over (if it was not already), so
+        // the caller's work on a page overlaps the request for the next; at most two pages are
+        // held or in flight.
+        askAhead(lastId);
+        asked = ahead as PageRequest;
+        ahead = undefined;
+        yield page;
       }
-      lastId = last.id;
-      // Ask for the next page before handing this one over, so the caller's work on a page
-      // overlaps the request for the next; memory holds two pages at most.
-      next = fetchPage(lastId);
-      next.catch(() => {}); // surfaced by the `await` above, unless the caller stops early
-      yield page;
+    } finally {
+      asked.controller.abort();
+      ahead?.controller.abort();
     }
   }
 

@@ -2,14 +2,14 @@
  * The declared inputs of a loaded manifest, kept compact: per input only what decides "same or
  * not" against the live app (id, image identity, the 64-bit fingerprint of its key of concepts +
  * metadata, two flags) and where it was declared, in columns rather than objects (ids and images
- * as text in buffers, outside the object heap). The key itself
- * is in a {@link KeyStore} (in memory, or a file a loader writes): a full {@link DesiredInput} is
- * rebuilt from it on demand, for the few inputs a plan changes. Pure.
+ * as text in buffers, outside the object heap). The concepts and metadata themselves are in a
+ * {@link KeyStore} (in memory, or a file a loader writes) as JSON text: the key and a full
+ * {@link DesiredInput} are rebuilt from them on demand, for the few inputs a plan changes. Pure.
  */
 import { IntColumn, NumberColumn } from "../util/int-column.js";
 import { StringTable } from "../util/string-table.js";
 import { TextColumn } from "../util/text-column.js";
-import { inputKeyParts, parseInputKey } from "./input-key.js";
+import { inputKey, PART_SEPARATOR, parseInputKey } from "./input-key.js";
 import { KeyFingerprinter } from "./key-fingerprint.js";
 import { type KeyStore, type KeyWriter, MemoryKeyStore } from "./key-store.js";
 import {
@@ -143,11 +143,14 @@ class Columns<T extends Texts = Texts> {
       else this.origins.set(at, origin);
     }
     this.flags.push(flags);
-    const [concepts, metadata] = inputKeyParts(input.concepts, input.metadata, OWNERSHIP_KEY);
     const { lo, hi } = this.fingerprinter.of(input.concepts, input.metadata, OWNERSHIP_KEY);
     this.fingerprintLo.push(lo);
     this.fingerprintHi.push(hi);
-    this.keyHandles.push(this.keys.put(concepts, metadata));
+    // As JSON.stringify writes them (native, no sorted copy): the key is made from them only
+    // when it is read, for the few inputs a plan changes (a million keys made at load took ~3 s).
+    this.keyHandles.push(
+      this.keys.put(JSON.stringify(input.concepts), JSON.stringify(input.metadata)),
+    );
     this.sourceFiles.push(sourceIsOrigin ? NO_SOURCE_NAME : this.sourceName(source.file));
     this.lines.push(source.line);
     this.columns.push(source.column);
@@ -310,9 +313,13 @@ export class DesiredIndex implements DesiredSink {
       : undefined;
   }
 
-  /** The {@link inputKey} of its concepts and metadata (read from the key store). */
+  /** The {@link inputKey} of its concepts and metadata (made from what the key store holds). */
   keyAt(index: number): string {
-    return this.keys.get(this.columns.keyHandles.at(index));
+    const stored = this.keys.get(this.columns.keyHandles.at(index));
+    const cut = stored.indexOf(PART_SEPARATOR);
+    const concepts = JSON.parse(stored.slice(0, cut)) as DesiredInput["concepts"];
+    const metadata = JSON.parse(stored.slice(cut + 1)) as DesiredInput["metadata"];
+    return inputKey(concepts, metadata);
   }
 
   /** Whether its key's fingerprint is `lo, hi` (see {@link KeyFingerprinter}). */

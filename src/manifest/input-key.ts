@@ -25,19 +25,7 @@ export function inputKey(
 ): string {
   // Joined, not concatenated: V8 keeps `a + b` as a tree of pieces (a "rope") until it is read
   // whole, which costs more memory than the text itself; `join` writes one flat string.
-  return inputKeyParts(concepts, metadata, skipKey).join(PART_SEPARATOR);
-}
-
-/**
- * The two parts of {@link inputKey}, concepts and metadata, not joined (a caller that only
- * fingerprints and stores the key need not build it whole).
- */
-export function inputKeyParts(
-  concepts: readonly { readonly id: string; readonly value?: number | boolean }[] | undefined,
-  metadata: Readonly<Record<string, unknown>> | undefined,
-  skipKey?: string,
-): [concepts: string, metadata: string] {
-  return [conceptsText(concepts), canonicalText(metadata ?? {}, skipKey)];
+  return [conceptsText(concepts), canonicalText(metadata ?? {}, skipKey)].join(PART_SEPARATOR);
 }
 
 /** The concepts part of a key (for telling which part differs). */

@@ -1,7 +1,8 @@
 /**
- * Where the declared inputs' keys (the text of their concepts and metadata, see input-key.ts) are
- * kept while a plan runs. The desired index decides "same or not" by a key's fingerprint and reads
- * the key itself only for the inputs a plan changes, so the keys may live outside the heap: a
+ * Where the declared inputs' concepts and metadata (as JSON text, from which the desired index
+ * makes their key, see input-key.ts) are kept while a plan runs. The index decides "same or not"
+ * by a key's fingerprint and reads the text only for the inputs a plan changes, so it may live
+ * outside the heap: a
  * loader on a worker thread writes them to a file (src/cli/key-file.ts) that the planner reads.
  * Small manifests and tests keep them in memory ({@link MemoryKeyStore}).
  */
@@ -10,8 +11,8 @@ import { PART_SEPARATOR } from "./input-key.js";
 /** Takes keys as they are made. */
 export interface KeyWriter {
   /**
-   * Stores the key of `concepts` and `metadata` (its two parts, see input-key.ts); returns the
-   * handle that reads the whole key back.
+   * Stores the JSON texts of an input's `concepts` and `metadata`; returns the handle that reads
+   * them back, joined by input-key.ts's PART_SEPARATOR (which JSON text never holds).
    */
   put(concepts: string, metadata: string): number;
   /** Makes every key put so far readable by a reader (on another thread). */

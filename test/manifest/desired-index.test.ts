@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { createKeyFile, KeyFile } from "../../src/cli/key-file.js";
 import { ChunkingSink, type DesiredChunk, DesiredIndex } from "../../src/manifest/desired-index.js";
-import { parseInputKey } from "../../src/manifest/input-key.js";
+import { inputKey, parseInputKey } from "../../src/manifest/input-key.js";
 import { KeyFingerprinter } from "../../src/manifest/key-fingerprint.js";
 import { MemoryKeyStore } from "../../src/manifest/key-store.js";
 import type { DesiredInput } from "../../src/manifest/types.js";
@@ -103,6 +103,36 @@ describe("DesiredIndex", () => {
     expect(index.toArray()).toEqual(DesiredIndex.of(inputs).toArray());
     expect(index.indexOf("s1")).toBe(3);
     expect(() => index.append(chunks[0] as DesiredChunk)).toThrow(/duplicate/);
+  });
+
+  it("gives each input's key as inputKey makes it from the declared values", () => {
+    const declared = [
+      ...inputs,
+      input("r1", {
+        // Keys out of order at every depth, a repeated concept (the last listed wins), -0.
+        concepts: [
+          { id: "z", value: 1 },
+          { id: "a", value: 0 },
+          { id: "z", value: 0 },
+        ],
+        metadata: { zz: { y: [{ b: 1, a: -0 }], x: null }, aa: "é", "": 1e21 },
+      }),
+    ];
+    const keys = new MemoryKeyStore();
+    const chunks: DesiredChunk[] = [];
+    const sink = new ChunkingSink(4, (chunk) => chunks.push(structuredClone(chunk)), keys);
+    for (const item of declared) sink.add(item);
+    sink.flush();
+    const viaChunks = new DesiredIndex(keys);
+    for (const chunk of chunks) viaChunks.append(chunk);
+    for (const index of [DesiredIndex.of(declared), viaChunks]) {
+      declared.forEach((item, i) => {
+        expect(index.keyAt(i)).toBe(inputKey(item.concepts, item.metadata));
+      });
+    }
+    expect(viaChunks.keyAt(declared.length - 1)).toBe(
+      '[["a",0],["z",0]]\n{"":1e+21,"aa":"é","zz":{"x":null,"y":[{"a":0,"b":1}]}}',
+    );
   });
 
   it("tells keys apart by fingerprint", () => {

@@ -66,7 +66,17 @@ export class KeyFile implements KeyStore {
   constructor(private readonly fd: number) {}
 
   put(concepts: string, metadata: string): number {
-    const most = LENGTH_BYTES + (concepts.length + 1 + metadata.length) * 3;
+    return this.record(concepts, metadata);
+  }
+
+  putInput(json: string): number {
+    return this.record(json, undefined);
+  }
+
+  /** Appends a record of `first` (and `second` after the separator); returns its offset. */
+  private record(first: string, second: string | undefined): number {
+    const chars = first.length + (second === undefined ? 0 : 1 + second.length);
+    const most = LENGTH_BYTES + chars * 3;
     if (this.used + most > this.pending.length) {
       this.flush();
       if (most > this.pending.length) this.pending = Buffer.allocUnsafe(most);
@@ -74,9 +84,11 @@ export class KeyFile implements KeyStore {
     const handle = this.written + this.used;
     const { pending } = this;
     let at = this.used + LENGTH_BYTES;
-    at += pending.write(concepts, at, "utf8");
-    pending[at++] = SEPARATOR_BYTE;
-    at += pending.write(metadata, at, "utf8");
+    at += pending.write(first, at, "utf8");
+    if (second !== undefined) {
+      pending[at++] = SEPARATOR_BYTE;
+      at += pending.write(second, at, "utf8");
+    }
     pending.writeUInt32LE(at - this.used - LENGTH_BYTES, this.used);
     this.used = at;
     return handle;

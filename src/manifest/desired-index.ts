@@ -12,6 +12,8 @@ import { TextColumn } from "../util/text-column.js";
 import { inputKey, PART_SEPARATOR, parseInputKey } from "./input-key.js";
 import { KeyFingerprinter } from "./key-fingerprint.js";
 import { type KeyStore, type KeyWriter, MemoryKeyStore } from "./key-store.js";
+import { normaliseConcept } from "./normalise.js";
+import type { RawInput } from "./raw.js";
 import {
   type DesiredImage,
   type DesiredInput,
@@ -146,10 +148,13 @@ class Columns<T extends Texts = Texts> {
     const { lo, hi } = this.fingerprinter.of(input.concepts, input.metadata, OWNERSHIP_KEY);
     this.fingerprintLo.push(lo);
     this.fingerprintHi.push(hi);
-    // As JSON.stringify writes them (native, no sorted copy): the key is made from them only
-    // when it is read, for the few inputs a plan changes (a million keys made at load took ~3 s).
+    // As written (a JSONL line) or as JSON.stringify writes them (native, no sorted copy): the
+    // key is made only when it is read, for the few inputs a plan changes (a million keys made
+    // at load took ~3 s).
     this.keyHandles.push(
-      this.keys.put(JSON.stringify(input.concepts), JSON.stringify(input.metadata)),
+      input.json !== undefined
+        ? this.keys.putInput(input.json)
+        : this.keys.put(JSON.stringify(input.concepts), JSON.stringify(input.metadata)),
     );
     this.sourceFiles.push(sourceIsOrigin ? NO_SOURCE_NAME : this.sourceName(source.file));
     this.lines.push(source.line);
@@ -305,6 +310,11 @@ export class DesiredIndex implements DesiredSink {
     return this.columns.images.at(index) as string;
   }
 
+  /** Whether its image ({@link imageAt}) is exactly `text` (compared in place). */
+  hasImage(index: number, text: string): boolean {
+    return this.columns.images.equals(index, text);
+  }
+
   /** The URL a URL input posts without `allow_duplicate_url`, trimmed; else undefined. */
   claimedUrlAt(index: number): string | undefined {
     const flags = this.columns.flags.at(index);
@@ -316,6 +326,11 @@ export class DesiredIndex implements DesiredSink {
   /** The {@link inputKey} of its concepts and metadata (made from what the key store holds). */
   keyAt(index: number): string {
     const stored = this.keys.get(this.columns.keyHandles.at(index));
+    if (stored.startsWith("{")) {
+      // The input as written: its concepts in any of the forms a manifest allows.
+      const written = JSON.parse(stored) as RawInput;
+      return inputKey((written.concepts ?? []).map(normaliseConcept), written.metadata);
+    }
     const cut = stored.indexOf(PART_SEPARATOR);
     const concepts = JSON.parse(stored.slice(0, cut)) as DesiredInput["concepts"];
     const metadata = JSON.parse(stored.slice(cut + 1)) as DesiredInput["metadata"];

@@ -15,6 +15,8 @@ export interface KeyWriter {
    * them back, joined by input-key.ts's PART_SEPARATOR (which JSON text never holds).
    */
   put(concepts: string, metadata: string): number;
+  /** Stores an input's JSON as written (an object: its text starts with `{`, a key's with `[`). */
+  putInput(json: string): number;
   /** Makes every key put so far readable by a reader (on another thread). */
   flush(): void;
 }
@@ -32,6 +34,11 @@ export class MemoryKeyStore implements KeyStore {
 
   put(concepts: string, metadata: string): number {
     this.keys.push([concepts, metadata].join(PART_SEPARATOR));
+    return this.keys.length - 1;
+  }
+
+  putInput(json: string): number {
+    this.keys.push(json);
     return this.keys.length - 1;
   }
 

@@ -51,8 +51,13 @@ export class InputNormaliser {
   private readonly shared = [new Map<string, DesiredConcept>(), new Map<string, DesiredConcept>()];
   private sharedCount = 0;
 
+  /** No default concepts or metadata: an input's concepts and metadata are its own. */
+  private readonly keepsAsWritten: boolean;
+
   constructor(defaults: ResolvedDefaults) {
     this.defaults = defaults;
+    this.keepsAsWritten =
+      defaults.concepts.length === 0 && Object.keys(defaults.metadata).length === 0;
   }
 
   /**
@@ -62,7 +67,14 @@ export class InputNormaliser {
    */
   normalise(
     input: RawInput,
-    context: { image: DesiredImage; source: SourceLocation; origin?: string; ownStrings?: boolean },
+    context: {
+      image: DesiredImage;
+      source: SourceLocation;
+      origin?: string;
+      ownStrings?: boolean;
+      /** The input's JSON as written (see DesiredInput.json): kept unless defaults change it. */
+      json?: string;
+    },
   ): DesiredInput {
     const { defaults } = this;
     const concepts = input.concepts;
@@ -78,6 +90,7 @@ export class InputNormaliser {
       allowDuplicateUrl: input.allow_duplicate_url ?? defaults.allowDuplicateUrl,
       source: context.source,
       ...(context.origin === undefined ? {} : { origin: context.origin }),
+      ...(context.json === undefined || !this.keepsAsWritten ? {} : { json: context.json }),
     };
   }
 

@@ -53,4 +53,9 @@ export interface DesiredInput {
    * (`images/cat/1.jpg`), the row of a CSV or the line of a JSONL file (`labels.csv:1042`).
    */
   origin?: string;
+  /**
+   * Its JSON as written (a JSONL line), when its concepts and metadata are exactly that JSON's
+   * (no defaults merged): the desired index stores it rather than writing them out again.
+   */
+  json?: string;
 }

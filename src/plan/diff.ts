@@ -291,14 +291,19 @@ export function createDiffer(options: DiffOptions): Differ {
   function asWritten(index: number, input: ApiInput): boolean {
     const data = input.data;
     if (data === undefined || isFailedInputStatus(input.status?.code)) return false;
-    const image = desired.imageAt(index);
     const isFile = desired.isFile(index);
     if (!isFile) {
       const url = data.image?.url;
-      if (url === undefined || url.trim() !== image.trim()) return false;
-      if (url === hostedOriginalUrl(data.image)) return false;
+      if (url === undefined) return false;
+      // Compared in place first: nearly always the very text declared.
+      if (!desired.hasImage(index, url) && url.trim() !== desired.imageAt(index).trim()) {
+        return false;
+      }
+      // A hosted original's URL holds "/orig/" (checked first: building it costs a string).
+      if (url.includes("/orig/") && url === hostedOriginalUrl(data.image)) return false;
     }
-    if (!isMarkerAsWritten(data.metadata?.[OWNERSHIP_KEY], isFile ? image : undefined)) {
+    const sha256 = isFile ? desired.imageAt(index) : undefined;
+    if (!isMarkerAsWritten(data.metadata?.[OWNERSHIP_KEY], sha256)) {
       return false;
     }
     if (!fingerprinter.start().addConceptsAsListed(data.concepts)) return false;

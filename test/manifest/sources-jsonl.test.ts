@@ -50,6 +50,24 @@ describe("jsonl sources", () => {
     expect(Object.getPrototypeOf(b?.metadata)).toBe(Object.prototype);
   });
 
+  it("keys each input by its concepts and metadata as normalised, with or without defaults", async () => {
+    const line =
+      '{"metadata":{"z":1,"a":{"y":2,"b":[1,"x"]}},"id":"a","url":"https://img.example.com/a.jpg","concepts":["cat",{"id":"dog","value":false},{"id":"bird"}]}';
+    const keyOf = async (root: string) => {
+      const dir = await tree({ "dataset.yaml": root, "data/inputs.jsonl": `${line}\n` });
+      return manifestOf(await loadManifest("dataset.yaml", { cwd: dir })).inputs.keyAt(0);
+    };
+    expect(await keyOf(ROOT().replace(/defaults:\n.*\n/, ""))).toBe(
+      '[["bird",1],["cat",1],["dog",0]]\n{"a":{"b":[1,"x"],"y":2},"z":1}',
+    );
+    expect(await keyOf(ROOT())).toBe(
+      '[["bird",1],["cat",1],["dog",0]]\n{"a":{"b":[1,"x"],"y":2},"team":"vision","z":1}',
+    );
+    expect(
+      await keyOf(ROOT().replace("metadata: { team: vision }", "concepts: [cat, {id: ant}]")),
+    ).toBe('[["ant",1],["bird",1],["cat",1],["dog",0]]\n{"a":{"b":[1,"x"],"y":2},"z":1}');
+  });
+
   it("reports every bad line at its line, with the path inside the input, in one run", async () => {
     const dir = await tree({
       "dataset.yaml":

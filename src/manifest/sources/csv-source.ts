@@ -101,9 +101,11 @@ export function csvReader(
         report.at({ file: shown, line: error.lines ?? 0, path: "" }, csvErrorMessage(error));
       });
       let layout: RowLayout | undefined;
+      let previousEnd = 0;
       for await (const batch of parser as AsyncIterable<ParsedRecord[]>) {
         for (const parsed of batch) {
-          const line = startLine(parsed);
+          const line = startLine(parsed, previousEnd);
+          previousEnd = parsed.endLine;
           if (layout === undefined) {
             const header = readHeader(parsed.record, line);
             if (header === undefined) {
@@ -241,14 +243,14 @@ export function csvReader(
       const text = cell(index);
       if (text === "") continue;
       const typed = typedCell(text, type);
-      if (!typed.ok) {
+      if (typed instanceof CellProblem) {
         bad ??= [];
-        bad.push({ order, name, problem: typed.problem });
+        bad.push({ order, name, problem: typed.message });
         continue;
       }
       metadata ??= {};
-      if (plainKey) metadata[name] = typed.value;
-      else setOwnKey(metadata, name, typed.value);
+      if (plainKey) metadata[name] = typed;
+      else setOwnKey(metadata, name, typed);
     }
     // Reported in the columns' declared order (the object is built in sorted order).
     for (const { name, problem: message } of bad?.sort((a, b) => a.order - b.order) ?? []) {
@@ -297,51 +299,54 @@ function metadataColumns(
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-/** A metadata cell as its declared type; `{problem}` when it is not one. */
-function typedCell(
-  text: string,
-  type: CsvMetadataType,
-): { ok: true; value: JsonValue } | { ok: false; problem: string } {
-  const problem = (message: string) => ({ ok: false as const, problem: message });
+/** Why a cell is not of its column's type (a class: a cell's value is any JSON value). */
+class CellProblem {
+  constructor(readonly message: string) {}
+}
+
+/** A metadata cell as its declared type, or the problem (nothing allocated for a good cell). */
+function typedCell(text: string, type: CsvMetadataType): JsonValue | CellProblem {
   switch (type) {
     case "string":
-      return { ok: true, value: text };
+      return text;
     case "number": {
       const trimmed = text.trim();
       const value = Number(trimmed);
       if (!NUMBER.test(trimmed) || !Number.isFinite(value))
-        return problem(`must be a number, got "${text}"`);
+        return new CellProblem(`must be a number, got "${text}"`);
       if (!isExactlyHeld(trimmed, value))
-        return problem(
+        return new CellProblem(
           `${trimmed} cannot be held exactly by a JSON number (integers beyond 2^53 are rounded to ${value}); declare the column as string to keep every digit`,
         );
-      return { ok: true, value };
+      return value;
     }
     case "boolean": {
       const lower = text.trim().toLowerCase();
-      if (lower === "true" || lower === "false") return { ok: true, value: lower === "true" };
-      return problem(`must be true or false, got "${text}"`);
+      if (lower === "true" || lower === "false") return lower === "true";
+      return new CellProblem(`must be true or false, got "${text}"`);
     }
     case "json":
       try {
-        return { ok: true, value: withSortedKeys(JSON.parse(text)) as JsonValue };
+        return withSortedKeys(JSON.parse(text)) as JsonValue;
       } catch (error) {
-        return problem(`not valid JSON (${(error as Error).message})`);
+        return new CellProblem(`not valid JSON (${(error as Error).message})`);
       }
     default: {
       const unknown: never = type;
-      return problem(`unknown type ${String(unknown)}`);
+      return new CellProblem(`unknown type ${String(unknown)}`);
     }
   }
 }
 
 /**
- * The line a record starts on: csv-parse counts the line it ends on. A line break inside a record
- * can only be inside a quoted field, kept in the field's value as written, so the fields tell how
- * many lines the record spans (csv-parse's `raw` would tell too, at the cost of copying every
- * byte once more).
+ * The line a record starts on: csv-parse counts the line it ends on. A record that ends on the
+ * line after the one before it (`previousEnd`) is on that line alone. Otherwise it spans lines,
+ * or empty lines came before it: a line break inside a record can only be inside a quoted field,
+ * kept in the field's value as written, so the fields tell how many lines it spans (csv-parse's
+ * `raw` would tell too, at the cost of copying every byte once more).
  */
-function startLine({ endLine, record }: ParsedRecord): number {
+function startLine({ endLine, record }: ParsedRecord, previousEnd: number): number {
+  if (endLine === previousEnd + 1) return endLine;
   let breaks = 0;
   for (const field of record) {
     if (field.includes("\n") || field.includes("\r")) {

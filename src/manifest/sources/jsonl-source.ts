@@ -52,7 +52,14 @@ export function jsonlReader(
             }
             if (rounded.length > 0) continue;
           }
-          yield { raw: input, origin: `${shown}:${line}`, file: shown, line, ownStrings: true };
+          yield {
+            raw: input,
+            origin: `${shown}:${line}`,
+            file: shown,
+            line,
+            ownStrings: true,
+            json: text,
+          };
         }
       }
     },

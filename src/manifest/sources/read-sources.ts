@@ -173,7 +173,7 @@ async function checkBatch(
       continue;
     }
     resolver.inputs.add(
-      normaliser.normalise(raw, { image, source, origin: item.origin, ownStrings }),
+      normaliser.normalise(raw, { image, source, origin: item.origin, ownStrings, json: item.json }),
     );
   }
 }

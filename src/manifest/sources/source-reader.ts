@@ -22,6 +22,11 @@ export interface SourceItem {
    * larger text: the normaliser keeps them without copying.
    */
   ownStrings?: boolean;
+  /**
+   * The input's JSON as written (a JSONL line): with no defaults to merge, the desired index keeps
+   * it as the text of the input's concepts and metadata instead of writing them out again.
+   */
+  json?: string;
 }
 
 /** Where a reader reports problems. */

@@ -219,7 +219,15 @@ async function folder(n: number): Promise<void> {
     `version: 1\nname: ${BENCH_MANIFEST_NAME}\nsources:\n  - folder: photos\n`,
   );
   const db = join(dir, "store.db");
-  seedStore(db, { userId: BENCH_USER, appId: APP }, live);
+  // Created in the order `dataset apply` posts them (the folder source's: relative paths in
+  // code-unit order), as the URL side's app is created in its inputs' order.
+  const relative = (i: number) => `class${i % 10}/img${i}.png`;
+  const order = live.map((_, i) => i).sort((a, b) => (relative(a) < relative(b) ? -1 : 1));
+  seedStore(
+    db,
+    { userId: BENCH_USER, appId: APP },
+    order.map((i) => live[i] as ApiInput),
+  );
 
   // The same number of inputs declared by URL, in sync in another app.
   const byUrl = join(scratch, "by-url");

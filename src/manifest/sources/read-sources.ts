@@ -173,7 +173,13 @@ async function checkBatch(
       continue;
     }
     resolver.inputs.add(
-      normaliser.normalise(raw, { image, source, origin: item.origin, ownStrings, json: item.json }),
+      normaliser.normalise(raw, {
+        image,
+        source,
+        origin: item.origin,
+        ownStrings,
+        json: item.json,
+      }),
     );
   }
 }

@@ -38,8 +38,6 @@ export interface DiffOptions {
   prune: boolean;
   /** Absolute directory of the root manifest; file paths in the plan are relative to it. */
   manifestDir?: string;
-  /** Held live inputs kept as parsed; more are kept as JSON text (default {@link HELD_PARSED}). */
-  heldParsed?: number;
 }
 
 /** What the diff found: the changes (unsorted), the counts and the posts the API would refuse. */
@@ -84,9 +82,6 @@ export function isFailedInputStatus(code: number | undefined): boolean {
   return code !== undefined && indexStateOf(code) === "failed";
 }
 
-/** Live inputs held back as parsed (about 2.5 KB each, 50 MB in all); more are held as JSON text. */
-const HELD_PARSED = 20_000;
-
 /** What became of a declared input (by index); absent = not seen live yet, so a create. */
 const SEEN_KEPT = 1;
 /** Seen live, and the plan deletes and posts it again (replace, recreate). */
@@ -128,16 +123,10 @@ export function createDiffer(options: DiffOptions): Differ {
   /**
    * Live inputs held back until their id is declared or the index is complete, as listed (a
    * stream may repeat an id under concurrent writes: a declared id is decided by its first
-   * listing, an undeclared one counts each, as when it is not held). The first
-   * {@link HELD_PARSED} are kept as parsed (holding costs the reading thread nothing); beyond
-   * them as JSON text: one flat string instead of a graph of objects costs a quarter of the
-   * memory and nothing to the garbage collector, which otherwise marks every held input again at
-   * each collection while a slower loader catches up (a CSV of a million rows held up to 100,000
-   * inputs the whole time).
+   * listing, an undeclared one counts each, as when it is not held). How many are held at most
+   * is the reader's to say (live-plan.ts waits for the loader beyond that).
    */
-  const held = new Map<string, (ApiInput | string)[]>();
-  const maxHeldParsed = options.heldParsed ?? HELD_PARSED;
-  let heldParsed = 0;
+  const held = new Map<string, ApiInput[]>();
   /** Declared inputs below this position were matched against the held ones. */
   let matchedUpTo = desired.size;
   const deleted = new Set<string>();
@@ -322,18 +311,9 @@ export function createDiffer(options: DiffOptions): Differ {
   }
 
   function hold(input: ApiInput): void {
-    const kept = heldParsed < maxHeldParsed ? input : JSON.stringify(input);
-    if (kept === input) heldParsed++;
     const listed = held.get(input.id);
-    if (listed === undefined) held.set(input.id, [kept]);
-    else listed.push(kept);
-  }
-
-  /** A held input as parsed (counted out of the parsed ones). */
-  function unhold(kept: ApiInput | string): ApiInput {
-    if (typeof kept === "string") return JSON.parse(kept) as ApiInput;
-    heldParsed--;
-    return kept;
+    if (listed === undefined) held.set(input.id, [input]);
+    else listed.push(input);
   }
 
   /** Decides a declared input's first live listing. */
@@ -419,10 +399,8 @@ export function createDiffer(options: DiffOptions): Differ {
         const listed = held.get(id);
         if (listed === undefined) continue;
         held.delete(id);
-        const [kept, ...repeats] = listed as [ApiInput | string, ...(ApiInput | string)[]];
         // A repeated listing of a declared id is dropped: its first decides.
-        for (const repeat of repeats) if (typeof repeat !== "string") heldParsed--;
-        const first = unhold(kept);
+        const first = listed[0] as ApiInput;
         if (wantsImageHash(first)) toHash.push(first);
         else decide(index, first, undefined);
       }
@@ -437,7 +415,7 @@ export function createDiffer(options: DiffOptions): Differ {
         held.delete(id);
         for (const listing of listed) {
           if (deleted.has(id)) break;
-          observeUndeclared(unhold(listing));
+          observeUndeclared(listing);
         }
       }
     },

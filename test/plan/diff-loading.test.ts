@@ -83,7 +83,7 @@ function normalised(result: DiffResult) {
 function diffWhileLoading(
   desired: DesiredInput[],
   live: ApiInput[],
-  options: { prune: boolean; chunkSize: number; schedule: boolean[]; heldParsed: number },
+  options: { prune: boolean; chunkSize: number; schedule: boolean[] },
 ): DiffResult {
   const chunks: DesiredChunk[] = [];
   const keys = new MemoryKeyStore();
@@ -96,7 +96,6 @@ function diffWhileLoading(
     desired: index,
     loading: true,
     prune: options.prune,
-    heldParsed: options.heldParsed,
   });
   const pendingLive = [...live];
   let step = 0;
@@ -123,15 +122,12 @@ describe("the differ while the manifest loads", () => {
         fc.boolean(),
         fc.integer({ min: 1, max: 4 }),
         fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
-        // Held inputs kept as parsed, then as JSON text.
-        fc.integer({ min: 0, max: 3 }),
-        (desired, live, prune, chunkSize, schedule, heldParsed) => {
+        (desired, live, prune, chunkSize, schedule) => {
           const whole = diffInputs({ manifestName: NAME, desired, live, prune });
           const loading = diffWhileLoading(desired, live, {
             prune,
             chunkSize,
             schedule,
-            heldParsed,
           });
           expect(normalised(loading)).toEqual(normalised(whole));
         },

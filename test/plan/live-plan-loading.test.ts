@@ -53,7 +53,7 @@ const declared = ids.map((id) => urlInput(id, { concepts: ["cat"] }));
 const listed = ids.map((id) => liveInput(id, { concepts: [{ id: "cat" }] }));
 
 describe("planLiveApp while the manifest loads", () => {
-  it("waits for the loader when more live inputs than allowed are held back", async () => {
+  it("waits for a loader that is behind when more live inputs than allowed are held back", async () => {
     const feed = new DesiredFeed(new DesiredIndex(keys));
     const app = scriptedApp(listed, 5);
     const planning = planLiveApp({
@@ -62,7 +62,8 @@ describe("planLiveApp while the manifest loads", () => {
       api: app.api,
       target,
       prune: false,
-      maxHeld: 10,
+      maxHeld: 1000,
+      maxHeldBehind: 10,
     });
     const pagesWhileNothingLoaded: number[] = [];
     for (const chunk of chunksOf(declared, 8)) {
@@ -76,6 +77,30 @@ describe("planLiveApp while the manifest loads", () => {
     expect(pagesWhileNothingLoaded[0]).toBe(3);
     expect(app.state.pages).toBe(8);
     expect(plan.summary).toMatchObject({ unchanged: 40, create: 0, unmanaged: 0 });
+  });
+
+  it("holds more before waiting while the loader is not behind (inputs it never declares)", async () => {
+    const strays = Array.from({ length: 30 }, (_, i) => liveInput(`stray-${i}`, { marker: null }));
+    const feed = new DesiredFeed(new DesiredIndex(keys));
+    const app = scriptedApp([...strays, ...listed], 5);
+    const planning = planLiveApp({
+      manifest,
+      desired: feed,
+      api: app.api,
+      target,
+      prune: false,
+      maxHeld: 20,
+      maxHeldBehind: 4,
+    });
+    // Everything declared at once, the load not complete yet: the loader is ahead of the app.
+    for (const chunk of chunksOf(declared, 40)) feed.append(chunk);
+    for (let i = 0; i < 40; i++) await new Promise((resolve) => setImmediate(resolve));
+    // The 30 strays stay held: reading went past 4 of them and stopped past 20 (5 pages of 5).
+    expect(app.state.pages).toBe(5);
+    feed.complete();
+    const { plan } = await planning;
+    expect(app.state.pages).toBe(14);
+    expect(plan.summary).toMatchObject({ unchanged: 40, unmanaged: 30 });
   });
 
   it("gives the same plan as against the complete manifest, changes included", async () => {

@@ -7,7 +7,6 @@ import { createReadStream } from "node:fs";
 import { dirname } from "node:path";
 import { Parser } from "csv-parse";
 import type { JsonObject, JsonValue } from "../../api/types.js";
-import { withSortedKeys } from "../../util/canonical-json.js";
 import { setOwnKey } from "../../util/own-key.js";
 import { mergeMetadata } from "../defaults.js";
 import type { DocPath } from "../doc-path.js";
@@ -174,8 +173,8 @@ export function csvReader(
       file: columns.file === undefined ? undefined : at(columns.file),
       concepts: columns.concepts === undefined ? undefined : at(columns.concepts),
       conceptColumns: (columns.concept_columns ?? []).map((name) => ({ name, index: at(name) })),
-      // In key order: the metadata object is then built with its keys sorted, as the planner
-      // keeps them (it would otherwise sort a copy of every row's).
+      // In key order: the metadata object is built with its keys sorted, which the key's
+      // fingerprint then finds sorted already.
       metadata: [...metadataTypes]
         .map(([name, type], order) => ({
           name,
@@ -327,7 +326,7 @@ function typedCell(text: string, type: CsvMetadataType): JsonValue | CellProblem
     }
     case "json":
       try {
-        return withSortedKeys(JSON.parse(text)) as JsonValue;
+        return JSON.parse(text) as JsonValue;
       } catch (error) {
         return new CellProblem(`not valid JSON (${(error as Error).message})`);
       }

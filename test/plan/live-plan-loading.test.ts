@@ -52,19 +52,24 @@ const ids = Array.from({ length: 40 }, (_, i) => `in-${String(i).padStart(2, "0"
 const declared = ids.map((id) => urlInput(id, { concepts: ["cat"] }));
 const listed = ids.map((id) => liveInput(id, { concepts: [{ id: "cat" }] }));
 
+/** A plan of an app listing `live` in pages of 5, its manifest fed by the test, with held caps. */
+function planWithCaps(live: ApiInput[], caps: { maxHeld: number; maxHeldBehind: number }) {
+  const feed = new DesiredFeed(new DesiredIndex(keys));
+  const app = scriptedApp(live, 5);
+  const planning = planLiveApp({
+    manifest,
+    desired: feed,
+    api: app.api,
+    target,
+    prune: false,
+    ...caps,
+  });
+  return { feed, app, planning };
+}
+
 describe("planLiveApp while the manifest loads", () => {
   it("waits for a loader that is behind when more live inputs than allowed are held back", async () => {
-    const feed = new DesiredFeed(new DesiredIndex(keys));
-    const app = scriptedApp(listed, 5);
-    const planning = planLiveApp({
-      manifest,
-      desired: feed,
-      api: app.api,
-      target,
-      prune: false,
-      maxHeld: 1000,
-      maxHeldBehind: 10,
-    });
+    const { feed, app, planning } = planWithCaps(listed, { maxHeld: 1000, maxHeldBehind: 10 });
     const pagesWhileNothingLoaded: number[] = [];
     for (const chunk of chunksOf(declared, 8)) {
       for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -81,14 +86,7 @@ describe("planLiveApp while the manifest loads", () => {
 
   it("holds more before waiting while the loader is not behind (inputs it never declares)", async () => {
     const strays = Array.from({ length: 30 }, (_, i) => liveInput(`stray-${i}`, { marker: null }));
-    const feed = new DesiredFeed(new DesiredIndex(keys));
-    const app = scriptedApp([...strays, ...listed], 5);
-    const planning = planLiveApp({
-      manifest,
-      desired: feed,
-      api: app.api,
-      target,
-      prune: false,
+    const { feed, app, planning } = planWithCaps([...strays, ...listed], {
       maxHeld: 20,
       maxHeldBehind: 4,
     });

@@ -294,10 +294,12 @@ export function createClient(options: ClientOptions): ApiClient {
      * and the page asked for again.
      */
     let ahead: PageRequest | undefined;
-    const askAhead = (after: string): void => {
-      if (ahead?.after === after) return;
+    /** Asks for the page after `after` unless it is asked for already; true when it asked. */
+    const askAhead = (after: string): boolean => {
+      if (ahead?.after === after) return false;
       ahead?.controller.abort();
       ahead = ask(after);
+      return true;
     };
     const ask = (after: string | undefined): PageRequest => {
       const query = new URLSearchParams({ per_page: String(perPage) });
@@ -316,9 +318,7 @@ export function createClient(options: ClientOptions): ApiClient {
         peek: (text) => {
           if (asked !== waitedFor) return false;
           const guess = lastListedId(text);
-          if (guess === undefined || guess === after || guess === ahead?.after) return false;
-          askAhead(guess);
-          return true;
+          return guess !== undefined && guess !== after && askAhead(guess);
         },
       }).then(inputsOf);
       asked.page.catch(() => {}); // surfaced by the `await` below, unless the caller stops early

@@ -325,16 +325,26 @@ export class DesiredIndex implements DesiredSink {
 
   /** The {@link inputKey} of its concepts and metadata (made from what the key store holds). */
   keyAt(index: number): string {
+    const { concepts, metadata } = this.storedValues(index);
+    return inputKey(concepts, metadata);
+  }
+
+  /** Its concepts and metadata as the key store holds them (see {@link KeyWriter}). */
+  private storedValues(index: number): Pick<DesiredInput, "concepts" | "metadata"> {
     const stored = this.keys.get(this.columns.keyHandles.at(index));
     if (stored.startsWith("{")) {
       // The input as written: its concepts in any of the forms a manifest allows.
       const written = JSON.parse(stored) as RawInput;
-      return inputKey((written.concepts ?? []).map(normaliseConcept), written.metadata);
+      return {
+        concepts: (written.concepts ?? []).map(normaliseConcept),
+        metadata: written.metadata ?? {},
+      };
     }
     const cut = stored.indexOf(PART_SEPARATOR);
-    const concepts = JSON.parse(stored.slice(0, cut)) as DesiredInput["concepts"];
-    const metadata = JSON.parse(stored.slice(cut + 1)) as DesiredInput["metadata"];
-    return inputKey(concepts, metadata);
+    return {
+      concepts: JSON.parse(stored.slice(0, cut)) as DesiredInput["concepts"],
+      metadata: JSON.parse(stored.slice(cut + 1)) as DesiredInput["metadata"],
+    };
   }
 
   /** Whether its key's fingerprint is `lo, hi` (see {@link KeyFingerprinter}). */

@@ -2,8 +2,8 @@
  * Where the declared inputs' concepts and metadata (as JSON text, from which the desired index
  * makes their key, see input-key.ts) are kept while a plan runs. The index decides "same or not"
  * by a key's fingerprint and reads the text only for the inputs a plan changes, so it may live
- * outside the heap: a
- * loader on a worker thread writes them to a file (src/cli/key-file.ts) that the planner reads.
+ * outside the heap: a loader on a worker thread writes it to a file (src/cli/key-file.ts) that
+ * the planner reads.
  * Small manifests and tests keep them in memory ({@link MemoryKeyStore}).
  */
 import { PART_SEPARATOR } from "./input-key.js";

@@ -173,18 +173,13 @@ export function csvReader(
       file: columns.file === undefined ? undefined : at(columns.file),
       concepts: columns.concepts === undefined ? undefined : at(columns.concepts),
       conceptColumns: (columns.concept_columns ?? []).map((name) => ({ name, index: at(name) })),
-      // In key order: the metadata object is built with its keys sorted, which the key's
-      // fingerprint then finds sorted already.
-      metadata: [...metadataTypes]
-        .map(([name, type], order) => ({
-          name,
-          type,
-          index: at(name),
-          order,
-          // `metadata[name] = value` would set the prototype instead of adding the key.
-          plainKey: name !== "__proto__",
-        }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      metadata: [...metadataTypes].map(([name, type]) => ({
+        name,
+        type,
+        index: at(name),
+        // `metadata[name] = value` would set the prototype instead of adding the key.
+        plainKey: name !== "__proto__",
+      })),
     };
   }
 
@@ -237,23 +232,17 @@ export function csvReader(
     }
     if (concepts.length > 0) raw.concepts = concepts;
     let metadata: JsonObject | undefined;
-    let bad: { order: number; name: string; problem: string }[] | undefined;
-    for (const { name, type, index, order, plainKey } of layout.metadata) {
+    for (const { name, type, index, plainKey } of layout.metadata) {
       const text = cell(index);
       if (text === "") continue;
       const typed = typedCell(text, type);
       if (typed instanceof CellProblem) {
-        bad ??= [];
-        bad.push({ order, name, problem: typed.message });
+        problem(name, typed.message);
         continue;
       }
       metadata ??= {};
       if (plainKey) metadata[name] = typed;
       else setOwnKey(metadata, name, typed);
-    }
-    // Reported in the columns' declared order (the object is built in sorted order).
-    for (const { name, problem: message } of bad?.sort((a, b) => a.order - b.order) ?? []) {
-      problem(name, message);
     }
     const merged =
       source.metadata === undefined ? metadata : mergeMetadata(source.metadata, metadata ?? {});
@@ -278,14 +267,7 @@ interface RowLayout {
   file: number | undefined;
   concepts: number | undefined;
   conceptColumns: { name: string; index: number }[];
-  /** In key order; `order`: the column's place in the declaration. */
-  metadata: {
-    name: string;
-    type: CsvMetadataType;
-    index: number;
-    order: number;
-    plainKey: boolean;
-  }[];
+  metadata: { name: string; type: CsvMetadataType; index: number; plainKey: boolean }[];
 }
 
 function metadataColumns(

@@ -21,6 +21,8 @@ export interface LoadLimits {
   maxAliasExpansion: number;
   /** `file:` images must be smaller than this many bytes. */
   imageSizeLimit: number;
+  /** Characters one CSV row may run to (a quote left open would make the rest of a file one). */
+  maxCsvRecordChars: number;
 }
 
 /** Checking and hashing image files, shared by declared `file:` inputs and sources (one cache). */

@@ -37,6 +37,7 @@ import { InputRules } from "./rules.js";
 import { schemaUrlPattern, validateAgainstSchema } from "./schema.js";
 import type { DocumentRole } from "./schema-messages.js";
 import { readSourceFile, rereadSourceText } from "./source-file.js";
+import { MAX_RECORD_CHARS } from "./sources/csv-records.js";
 import { readSources } from "./sources/read-sources.js";
 import type { ManifestProblem } from "./types.js";
 
@@ -67,6 +68,7 @@ const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = {
   maxAliasCount: 10_000,
   maxAliasExpansion: 1_000_000,
   imageSizeLimit: API_IMAGE_SIZE_LIMIT,
+  maxCsvRecordChars: MAX_RECORD_CHARS,
 };
 
 export type LoadResult<M = Manifest> =

@@ -1,5 +1,6 @@
 /** Validated raw inputs → the resolved model the planner compares. Pure. */
 import type { JsonObject, JsonValue } from "../api/types.js";
+import { flatCopy as detach } from "../util/flat-copy.js";
 import { setOwnKey } from "../util/own-key.js";
 import { mergeConcepts, mergeMetadata } from "./defaults.js";
 import type { RawConcept, RawDefaults, RawInput } from "./raw.js";
@@ -62,7 +63,7 @@ export class InputNormaliser {
 
   /**
    * One schema-valid input with defaults merged and shorthand expanded. `ownStrings`: its id and
-   * metadata strings are a parser's fresh copies (JSON.parse, csv-parse), not views into a larger
+   * metadata strings are a parser's fresh copies (JSON.parse), not views into a larger
    * text, so they are kept as they are.
    */
   normalise(
@@ -116,23 +117,13 @@ export class InputNormaliser {
   }
 }
 
-/**
- * V8 keeps substrings of 13 characters or more as views into their parent string; shorter ones
- * are copies already. A JSON round trip makes an exact, flat copy of any string.
- */
-const VIEW_MIN_LENGTH = 13;
-
-function detach(text: string): string {
-  return text.length < VIEW_MIN_LENGTH ? text : (JSON.parse(JSON.stringify(text)) as string);
-}
-
 /** Detaches every long string value inside parsed metadata, in place (keys are copies already). */
 function detachStrings(value: JsonObject | JsonValue[]): void {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
       if (typeof item === "string") {
-        if (item.length >= VIEW_MIN_LENGTH) value[i] = detach(item);
+        value[i] = detach(item);
       } else if (typeof item === "object" && item !== null) detachStrings(item);
     }
     return;
@@ -140,7 +131,7 @@ function detachStrings(value: JsonObject | JsonValue[]): void {
   for (const key in value) {
     const item = value[key];
     if (typeof item === "string") {
-      if (item.length >= VIEW_MIN_LENGTH) setOwnKey(value, key, detach(item));
+      setOwnKey(value, key, detach(item));
     } else if (typeof item === "object" && item !== null) detachStrings(item);
   }
 }

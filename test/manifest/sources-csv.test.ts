@@ -97,7 +97,48 @@ describe("csv sources", () => {
       expect.stringMatching(/^labels\.csv:10: j: not valid JSON \(.+\)$/),
       'labels.csv:11: id: duplicate input id "ok" (also declared at labels.csv:2)',
       'labels.csv:12: cat: concept "cat" is listed twice (also in column "tags")',
-      expect.stringMatching(/^labels\.csv:13: not a valid CSV row \(.*expect 7, got 8.*\)$/),
+      "labels.csv:13: not a valid CSV row: it has 8 fields, the header has 7",
+    ]);
+  });
+
+  it("reports rows whose quotes are broken at the line they start on, and reads the rows around them", async () => {
+    const dir = await tree({
+      "dataset.yaml": MANIFEST("{ id: id, url: url, metadata: [note] }"),
+      "labels.csv": [
+        "id,url,note",
+        'a,https://img.example.com/a.jpg,"fine"',
+        'b,https://img.example.com/b.jpg,"closed"early,',
+        // A quote inside an unquoted cell is text; a quote left open runs to the end of the file.
+        'c,https://img.example.com/c.jpg,say "hi"',
+        'd,https://img.example.com/d.jpg,"open',
+        "e,https://img.example.com/e.jpg,",
+        "",
+      ].join("\n"),
+    });
+    const problems = problemLines(await loadManifest("dataset.yaml", { cwd: dir }));
+    expect(problems).toEqual([
+      'labels.csv:3: not a valid CSV row: a quoted cell goes on after its closing quote (a quote inside a quoted cell is written "")',
+      "labels.csv:5: not a valid CSV row: a quoted cell is never closed: the file ends inside it",
+    ]);
+    const withoutBroken = await tree({
+      "dataset.yaml": MANIFEST("{ id: id, url: url, metadata: [note] }"),
+      "labels.csv":
+        'id,url,note\na,https://img.example.com/a.jpg,"fine"\nc,https://img.example.com/c.jpg,say "hi"\n',
+    });
+    expect(inputSummaries(await loadManifest("dataset.yaml", { cwd: withoutBroken }))).toEqual([
+      expect.objectContaining({ id: "a", metadata: { note: "fine" }, origin: "labels.csv:2" }),
+      expect.objectContaining({ id: "c", metadata: { note: 'say "hi"' }, origin: "labels.csv:3" }),
+    ]);
+  });
+
+  it("stops reading a CSV at a row that runs on past the limit (a quote left open), at its line", async () => {
+    const dir = await tree({
+      "dataset.yaml": MANIFEST("{ id: id, url: url, metadata: [note] }"),
+      "labels.csv": `id,url,note\na,https://img.example.com/a.jpg,"open\n${"text, more text\n".repeat(300_000)}`,
+    });
+    const loaded = await loadManifest("dataset.yaml", { cwd: dir, maxCsvRecordChars: 2 ** 21 });
+    expect(problemLines(loaded)).toEqual([
+      "labels.csv:2: a row runs on for more than 2 MiB (is a quote left open?)",
     ]);
   });
 

@@ -1,12 +1,11 @@
 /**
  * `csv:` — one input per row. The header row names the columns; `columns:` says which hold the
- * id, the image, the concepts and the metadata. Parsed as a stream by csv-parse (RFC 4180,
- * UTF-8 with or without BOM): rows are turned into inputs as they arrive.
+ * id, the image, the concepts and the metadata. Read as a stream ({@link csvChunks}): rows are
+ * turned into inputs as they arrive.
  */
-import { createReadStream } from "node:fs";
 import { dirname } from "node:path";
-import { Parser } from "csv-parse";
 import type { JsonObject, JsonValue } from "../../api/types.js";
+import { flatCopy } from "../../util/flat-copy.js";
 import { setOwnKey } from "../../util/own-key.js";
 import { mergeMetadata } from "../defaults.js";
 import type { DocPath } from "../doc-path.js";
@@ -14,67 +13,18 @@ import { formatDocPath } from "../doc-path.js";
 import type { CsvMetadataType, RawConcept, RawCsvSource, RawInput } from "../raw.js";
 import { isExactlyHeld } from "../rules.js";
 import { schemaConceptIdPattern, validateInputValue } from "../schema.js";
+import { CsvRunawayRecord, csvChunks } from "./csv-records.js";
 import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js";
 
 /** The concepts column's separator when `concept_separator` is not given. */
 const DEFAULT_CONCEPT_SEPARATOR = ";";
 
-/** A record and the line it ends on (csv-parse counts the lines it has read). */
-interface ParsedRecord {
-  record: string[];
-  endLine: number;
-}
-
-/**
- * csv-parse's stream, pushing each chunk's records as one array, each with the line it ends on.
- * Its `info: true` builds an object of a dozen counters per record, and the stream hands records
- * on one by one: both cost more than parsing. The parser pushes a record as soon as it has read
- * it, so `info.lines` is then the record's last line.
- */
-class LinedCsvParser extends Parser {
-  private batch: ParsedRecord[] = [];
-
-  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
-    if (chunk === null) {
-      this.pushBatch();
-      return super.push(null, encoding);
-    }
-    this.batch.push({ record: chunk as string[], endLine: this.info.lines });
-    return true;
-  }
-
-  override _transform(
-    buffer: Buffer,
-    encoding: BufferEncoding,
-    callback: (error?: Error | null) => void,
-  ): void {
-    super._transform(buffer, encoding, (error) => {
-      this.pushBatch();
-      callback(error);
-    });
-  }
-
-  override _flush(callback: (error?: Error | null) => void): void {
-    super._flush((error) => {
-      this.pushBatch();
-      callback(error);
-    });
-  }
-
-  private pushBatch(): void {
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    super.push(batch);
-  }
-}
-
 export function csvReader(
   absPath: string,
   source: RawCsvSource,
-  options: { shown: string; report: SourceReport },
+  options: { shown: string; report: SourceReport; maxRecordChars?: number },
 ): SourceReader {
-  const { shown, report } = options;
+  const { shown, report, maxRecordChars } = options;
   const { columns } = source;
   const metadataTypes = metadataColumns(columns.metadata);
   const separator = columns.concept_separator ?? DEFAULT_CONCEPT_SEPARATOR;
@@ -93,43 +43,58 @@ export function csvReader(
     baseDir: dirname(absPath),
     showPath,
     async *items(): AsyncGenerator<SourceItem> {
-      const parser = createReadStream(absPath).pipe(
-        new LinedCsvParser({ bom: true, skip_empty_lines: true, skip_records_with_error: true }),
-      );
-      parser.on("skip", (error: Error & { lines?: number }) => {
-        report.at({ file: shown, line: error.lines ?? 0, path: "" }, csvErrorMessage(error));
-      });
       let layout: RowLayout | undefined;
-      let previousEnd = 0;
-      for await (const batch of parser as AsyncIterable<ParsedRecord[]>) {
-        for (const parsed of batch) {
-          const line = startLine(parsed, previousEnd);
-          previousEnd = parsed.endLine;
+      for await (const chunk of csvChunks(absPath, { maxRecordChars })) {
+        if (chunk instanceof CsvRunawayRecord) {
+          const size = `${Math.round((chunk.limit / 2 ** 20) * 10) / 10} MiB`;
+          at(chunk.line, "", `a row runs on for more than ${size} (is a quote left open?)`);
+          return;
+        }
+        const { records, lines, broken } = chunk;
+        for (let index = 0; index < records.length; index++) {
+          const record = records[index] as string[];
+          const line = lines[index] as number;
+          const why = broken.get(index);
+          if (why !== undefined) {
+            at(line, "", `not a valid CSV row: ${why}`);
+            continue;
+          }
           if (layout === undefined) {
-            const header = readHeader(parsed.record, line);
-            if (header === undefined) {
-              parser.destroy();
-              return;
-            }
+            const header = readHeader(record, line);
+            if (header === undefined) return;
             layout = layoutOf(header);
             continue;
           }
-          const item = buildRow(parsed.record, line, layout);
+          if (record.length !== layout.width) {
+            at(
+              line,
+              "",
+              `not a valid CSV row: it has ${record.length} fields, the header has ${layout.width}`,
+            );
+            continue;
+          }
+          const item = buildRow(record, line, layout);
           if (item !== undefined) yield item;
         }
       }
-      if (layout === undefined) {
-        report.at({ file: shown, line: 0, path: "" }, "has no header row (it is empty)");
-      }
+      if (layout === undefined) at(0, "", "has no header row (it is empty)");
     },
   };
+
+  /**
+   * A problem at a row. Cells are views into the chunk of text they were read from: the message
+   * is copied flat, so that a kept problem does not keep the chunk.
+   */
+  function at(line: number, path: string, message: string): void {
+    report.at({ file: shown, line, path }, flatCopy(message));
+  }
 
   /** Column name → index; undefined (reported) when a declared column is missing. */
   function readHeader(names: string[], line: number): Map<string, number> | undefined {
     const header = new Map<string, number>();
     names.forEach((name, index) => {
       if (header.has(name)) {
-        report.at({ file: shown, line, path: name }, "column name appears twice in the header");
+        at(line, name, "column name appears twice in the header");
       } else header.set(name, index);
     });
     let ok = header.size === names.length;
@@ -168,6 +133,7 @@ export function csvReader(
   function layoutOf(header: ReadonlyMap<string, number>): RowLayout {
     const at = (name: string): number => header.get(name) ?? -1;
     return {
+      width: header.size,
       id: at(columns.id),
       url: columns.url === undefined ? undefined : at(columns.url),
       file: columns.file === undefined ? undefined : at(columns.file),
@@ -251,17 +217,19 @@ export function csvReader(
       raw.allow_duplicate_url = source.allow_duplicate_url;
     for (const issue of validateInputValue(raw)) problem(showPath(issue.path), issue.message);
     if (problems !== undefined) {
-      for (const { path, message } of problems) report.at({ file: shown, line, path }, message);
+      for (const { path, message } of problems) at(line, path, message);
       return undefined;
     }
-    // csv-parse's cells are fresh strings; metadata from the manifest's YAML may not be.
-    const ownStrings = source.metadata === undefined;
-    return { raw, origin: `${shown}:${line}`, file: shown, line, ownStrings };
+    // Cells are views into the chunk of text they were read from: the normaliser copies what
+    // it keeps (ownStrings false).
+    return { raw, origin: `${shown}:${line}`, file: shown, line, ownStrings: false };
   }
 }
 
 /** The declared columns' positions in the header (-1: missing, reported with the header). */
 interface RowLayout {
+  /** The header's number of columns: every row has as many. */
+  width: number;
   id: number;
   url: number | undefined;
   file: number | undefined;
@@ -317,28 +285,4 @@ function typedCell(text: string, type: CsvMetadataType): JsonValue | CellProblem
       return new CellProblem(`unknown type ${String(unknown)}`);
     }
   }
-}
-
-/**
- * The line a record starts on: csv-parse counts the line it ends on. A record that ends on the
- * line after the one before it (`previousEnd`) is on that line alone. Otherwise it spans lines,
- * or empty lines came before it: a line break inside a record can only be inside a quoted field,
- * kept in the field's value as written, so the fields tell how many lines it spans (csv-parse's
- * `raw` would tell too, at the cost of copying every byte once more).
- */
-function startLine({ endLine, record }: ParsedRecord, previousEnd: number): number {
-  if (endLine === previousEnd + 1) return endLine;
-  let breaks = 0;
-  for (const field of record) {
-    if (field.includes("\n") || field.includes("\r")) {
-      breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
-    }
-  }
-  return endLine - breaks;
-}
-
-function csvErrorMessage(error: Error & { code?: string }): string {
-  // csv-parse ends its messages with " on line N" (or "at line N"); the location says that.
-  const message = error.message.replace(/,? (on|at) line \d+\.?$/, "");
-  return `not a valid CSV row (${message})`;
 }

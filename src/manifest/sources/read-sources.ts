@@ -73,7 +73,11 @@ async function readerFor(
   const shown = show(absPath);
   context.resolver.context.sourceFiles.push(shown);
   return "csv" in source
-    ? csvReader(absPath, source as RawCsvSource, { shown, report })
+    ? csvReader(absPath, source as RawCsvSource, {
+        shown,
+        report,
+        maxRecordChars: context.resolver.context.limits.maxCsvRecordChars,
+      })
     : jsonlReader(absPath, { shown, report });
 }
 

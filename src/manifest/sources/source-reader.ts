@@ -18,7 +18,7 @@ export interface SourceItem {
   /** A folder's image, checked and hashed by the reader already. */
   image?: { absPath: string; sha256: string; size: number };
   /**
-   * The strings of `raw` are a parser's fresh copies (JSON.parse, csv-parse), not views into a
+   * The strings of `raw` are a parser's fresh copies (JSON.parse), not views into a
    * larger text: the normaliser keeps them without copying.
    */
   ownStrings?: boolean;

@@ -34,6 +34,12 @@ export interface ImageService {
   ): Promise<{ sha256: string; size: number } | undefined>;
   /** A path as problems and plans show it. */
   show(absPath: string): string;
+  /**
+   * {@link show} for the files under a folder, by their `/`-separated path relative to it
+   * (normalised: no `.` or `..` segments), without resolving each: a folder source shows
+   * every image it reads.
+   */
+  showUnder(absDir: string): (relative: string) => string;
 }
 
 /** Files hashed at once. */

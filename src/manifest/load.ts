@@ -8,7 +8,7 @@
  * never holds more than one part's parse beside the resolved inputs. A problem found later in a
  * dropped file (a duplicate declared in a later part) is located by parsing that file again.
  */
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { isRecord } from "../util/is-record.js";
 import { mapBounded } from "../util/pool.js";
 import { DesiredIndex, type DesiredSink } from "./desired-index.js";
@@ -149,6 +149,13 @@ export async function loadManifestInto(
   // Names as the user gave them: the root as typed, the rest relative to the working directory.
   const show = (absPath: string): string =>
     absPath === rootPath ? path : isAbsolute(path) ? absPath : relative(cwd, absPath) || absPath;
+  const showUnder = (absDir: string): ((relative: string) => string) => {
+    const dir = isAbsolute(path) ? absDir : relative(cwd, absDir);
+    const native = sep === "/" ? (rel: string) => rel : (rel: string) => rel.replaceAll("/", sep);
+    if (dir === "") return native;
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    return (rel) => prefix + native(rel);
+  };
   // Read while the manifest is (a large folder's cache takes a while to parse, and the root's
   // name, which a plan needs to connect, must not wait for it); awaited by the first image check.
   let cache: HashCache | undefined;
@@ -180,6 +187,7 @@ export async function loadManifestInto(
       },
       hash: (absPath, checked) => hashImageFile(absPath, checked, { hasher, cache }),
       show,
+      showUnder,
     },
     skipped: { hidden: 0, notImages: 0 },
     sourceFiles: [],

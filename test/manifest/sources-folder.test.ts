@@ -65,6 +65,26 @@ describe("folder sources", () => {
     expect(manifest.skipped).toEqual({ hidden: 2, notImages: 1 });
   });
 
+  it("names each image as other files are named: from the working directory, or absolute for an absolute manifest path", async () => {
+    const dir = await tree({
+      "data/dataset.yaml":
+        "version: 1\nname: pics\nsources:\n  - folder: .\n    include: ['**/*.png']\n",
+      "data/cat/1.png": pngNumbered(1),
+      "elsewhere/keep": "",
+    });
+    const origins = async (path: string, cwd: string) =>
+      inputSummaries(await loadManifest(path, { cwd, cacheDir: false })).map(
+        (input) => input.origin,
+      );
+    expect(await origins("dataset.yaml", join(dir, "data"))).toEqual(["cat/1.png"]);
+    expect(await origins("../data/dataset.yaml", join(dir, "elsewhere"))).toEqual([
+      "../data/cat/1.png",
+    ]);
+    expect(await origins(join(dir, "data/dataset.yaml"), join(dir, "elsewhere"))).toEqual([
+      join(dir, "data/cat/1.png"),
+    ]);
+  });
+
   it("takes include/exclude globs, fixed concepts, and no folder concept when asked", async () => {
     const dir = await tree({
       "dataset.yaml": MANIFEST(

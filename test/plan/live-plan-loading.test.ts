@@ -70,16 +70,29 @@ function planWithCaps(live: ApiInput[], caps: { maxHeld: number; maxHeldBehind: 
 describe("planLiveApp while the manifest loads", () => {
   it("waits for a loader that is behind when more live inputs than allowed are held back", async () => {
     const { feed, app, planning } = planWithCaps(listed, { maxHeld: 1000, maxHeldBehind: 10 });
-    const pagesWhileNothingLoaded: number[] = [];
+    const pagesAsLoaded: number[] = [];
     for (const chunk of chunksOf(declared, 8)) {
-      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-      pagesWhileNothingLoaded.push(app.state.pages);
       feed.append(chunk);
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      pagesAsLoaded.push(app.state.pages);
     }
     feed.complete();
     const { plan } = await planning;
-    // With nothing declared, reading stopped once more than 10 were held: 3 pages of 5.
-    expect(pagesWhileNothingLoaded[0]).toBe(3);
+    // 8 declared, the loader behind: reading stopped once more than 10 were held past them
+    // (19 listed, 4 pages of 5); each chunk of 8 lets it read on.
+    expect(pagesAsLoaded.slice(0, 3)).toEqual([4, 6, 7]);
+    expect(app.state.pages).toBe(8);
+    expect(plan.summary).toMatchObject({ unchanged: 40, create: 0, unmanaged: 0 });
+  });
+
+  it("reads up to the larger cap before the loader has declared anything (a folder's walk)", async () => {
+    const { feed, app, planning } = planWithCaps(listed, { maxHeld: 22, maxHeldBehind: 10 });
+    for (let i = 0; i < 40; i++) await new Promise((resolve) => setImmediate(resolve));
+    // Nothing declared: reading went past 10 held and stopped past 22 (5 pages of 5).
+    expect(app.state.pages).toBe(5);
+    for (const chunk of chunksOf(declared, 40)) feed.append(chunk);
+    feed.complete();
+    const { plan } = await planning;
     expect(app.state.pages).toBe(8);
     expect(plan.summary).toMatchObject({ unchanged: 40, create: 0, unmanaged: 0 });
   });

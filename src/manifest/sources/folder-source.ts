@@ -8,7 +8,7 @@
  * declared (`--prune` deletes it).
  */
 import { stat } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { extname, sep } from "node:path";
 import { glob } from "tinyglobby";
 import { errorCode } from "../../util/error-code.js";
 import { mapBounded } from "../../util/pool.js";
@@ -51,9 +51,14 @@ export function folderReader(
       const files = await listImages(absPath, source, skipped);
       const byConcept = conceptOfFolder(source, report);
       const firstByHash = new Map<string, string>();
+      // Paths joined as text: the walk's are normalised and `/`-separated.
+      const base = absPath.endsWith(sep) ? absPath : absPath + sep;
+      const native =
+        sep === "/" ? (path: string) => path : (path: string) => path.replaceAll("/", sep);
+      const showFile = images.showUnder(absPath);
       for (let start = 0; start < files.length; start += STEP) {
         const step = files.slice(start, start + STEP).filter((path) => byConcept(path) !== null);
-        const imagePaths = step.map((path) => join(absPath, path));
+        const imagePaths = step.map((path) => base + native(path));
         const checks = await mapBounded(imagePaths, CHECK_CONCURRENCY, (imagePath) =>
           images.check(imagePath),
         );
@@ -68,7 +73,7 @@ export function folderReader(
         for (let i = 0; i < step.length; i++) {
           const path = step[i] as string;
           const imagePath = imagePaths[i] as string;
-          const shown = images.show(imagePath);
+          const shown = showFile(path);
           const check = checks[i];
           const hash = hashes[i];
           if (check === undefined || !check.ok) {

@@ -4,9 +4,10 @@
  * `root` (once the root manifest is read), `chunk`s of compact inputs, then `done` with the
  * load's result (problems included) or `crash` for an unexpected error.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { ChunkingSink } from "../manifest/desired-index.js";
 import { loadManifestInto } from "../manifest/load.js";
+import { compileSchemas } from "../manifest/schema.js";
 import { KeyFile } from "./key-file.js";
 import type { LoaderMessage, LoaderRequest } from "./manifest-loading.js";
 
@@ -15,24 +16,30 @@ const CHUNK_SIZE = 8192;
 
 const port = parentPort;
 if (port === null) throw new Error("load-worker.js runs as a worker thread");
-const request = workerData as LoaderRequest;
 const post = (message: LoaderMessage) => port.postMessage(message);
-const sink = new ChunkingSink(
-  CHUNK_SIZE,
-  (chunk) => post({ type: "chunk", chunk }),
-  new KeyFile(request.keyFd),
-);
-try {
+
+// Started early (src/cli/warm-loader.ts): ready to load before it is asked to.
+port.once("message", (request: LoaderRequest) => {
+  load(request).catch((error: unknown) => {
+    post({
+      type: "crash",
+      message: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+  });
+});
+compileSchemas();
+
+async function load(request: LoaderRequest): Promise<void> {
+  const sink = new ChunkingSink(
+    CHUNK_SIZE,
+    (chunk) => post({ type: "chunk", chunk }),
+    new KeyFile(request.keyFd),
+  );
   const result = await loadManifestInto(request.path, sink, {
     cwd: request.cwd,
     onRoot: (root) => post({ type: "root", root }),
   });
   sink.flush();
   post({ type: "done", result });
-} catch (error) {
-  post({
-    type: "crash",
-    message: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
-  });
 }

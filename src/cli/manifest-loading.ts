@@ -5,9 +5,6 @@
  * not available (the sources run under a test runner) the load runs on this thread instead, with
  * the same results.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { ChunkingSink, type DesiredChunk, DesiredIndex } from "../manifest/desired-index.js";
 import { MemoryKeyStore } from "../manifest/key-store.js";
 import { type LoadResult, loadManifestInto, type ManifestRoot } from "../manifest/load.js";
@@ -16,6 +13,7 @@ import { DesiredFeed } from "../plan/desired-feed.js";
 import type { CliIO } from "./io.js";
 import { createKeyFile, KeyFile } from "./key-file.js";
 import { reportLoadFailure } from "./load-manifest.js";
+import { loaderWorker, loadsOnWorker } from "./warm-loader.js";
 
 /** What the worker is given. */
 export interface LoaderRequest {
@@ -47,8 +45,6 @@ export interface LoadingManifest {
   stop(): Promise<void>;
 }
 
-const WORKER_URL = new URL("./load-worker.js", import.meta.url);
-
 /** Inputs per chunk when the load runs on this thread. */
 const CHUNK_SIZE = 8192;
 
@@ -57,7 +53,7 @@ const CHUNK_SIZE = 8192;
  * (missing or invalid root) rejects with its error, its problems printed.
  */
 export function startLoadingManifest(path: string, io: CliIO): Promise<LoadingManifest> {
-  const inWorker = existsSync(fileURLToPath(WORKER_URL));
+  const inWorker = loadsOnWorker();
   // On a worker, the keys go to a file both threads use; on this thread, to memory.
   const keyFile = inWorker ? createKeyFile() : undefined;
   const keys = keyFile === undefined ? new MemoryKeyStore() : new KeyFile(keyFile.fd);
@@ -132,7 +128,8 @@ export function startLoadingManifest(path: string, io: CliIO): Promise<LoadingMa
       return;
     }
     const request: LoaderRequest = { path, cwd: io.cwd, keyFd: keyFile.fd };
-    const worker = new Worker(WORKER_URL, { workerData: request });
+    const worker = loaderWorker();
+    worker.postMessage(request);
     stopLoader = async () => {
       await worker.terminate();
     };

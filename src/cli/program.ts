@@ -5,6 +5,7 @@ import { parsePositiveInt, parsePositiveNumber } from "./duration.js";
 import { suggestFlag } from "./flag-suggestions.js";
 import type { CliIO } from "./io.js";
 import { VERSION } from "./version.js";
+import { warmLoader } from "./warm-loader.js";
 
 /**
  * Commander, with usage errors in our shape: one `error:` line and one `hint:` line. An unknown
@@ -131,6 +132,7 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
     .option("--out <file>", "also save the plan as JSON for a later `dataset apply FILE`")
     .option("--detailed-exitcode", "exit 2 when there are changes, 0 when there are none")
     .action(async (manifest: string, options) => {
+      warmLoader();
       const { runPlan } = await import("./commands/plan.js");
       result.outcome = await runPlan(manifest, options, commandIO());
     });
@@ -147,6 +149,7 @@ export function buildProgram(io: CliIO, result: { outcome: Outcome }): Command {
     .option("--wait-timeout <duration>", "how long to wait for indexing (default 10m)")
     .option("--allow-mass-delete", "lift the mass-delete guard")
     .action(async (source: string, options) => {
+      warmLoader();
       const { runApply } = await import("./commands/apply.js");
       result.outcome = await runApply(source, options, commandIO());
     });

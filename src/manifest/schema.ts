@@ -104,6 +104,11 @@ export function schemaConceptIdPattern(): RegExp {
   return new RegExp(String(objectAt(schemas().dataset, ["$defs", "conceptId"]).pattern));
 }
 
+/** Compiles the schemas now rather than on first use (a loader thread that waits for work). */
+export function compileSchemas(): void {
+  schemas();
+}
+
 function schemas(): CompiledSchemas {
   if (compiled !== undefined) return compiled;
   const dir = schemaDirectory();

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
-export const LOAD_WORKER_URL = new URL("./load-worker.js", import.meta.url);
+const LOAD_WORKER_URL = new URL("./load-worker.js", import.meta.url);
 
 let warm: { worker: Worker; exited: boolean } | undefined;
 
@@ -34,7 +34,7 @@ export function warmLoader(): void {
 }
 
 /** The warm loader worker, if one is waiting and alive (it keeps the process alive from now). */
-export function takeWarmLoader(): Worker | undefined {
+function takeWarmLoader(): Worker | undefined {
   const taken = warm;
   warm = undefined;
   if (taken === undefined || taken.exited) return undefined;

@@ -89,10 +89,12 @@ export function sameImage(
  * --download`). The planner fetches and hashes those few instead of planning a replace.
  */
 export function needsImageHash(declared: DeclaredImage, live: ApiInput): boolean {
+  // The marker first: an input `dataset` wrote carries its sha256, and the hosted URL a byte
+  // upload is told by takes string work (once per live input of a folder plan).
   return (
     declared.kind === "file" &&
-    isByteUpload(live) &&
-    readOwnershipMarker(live.data?.metadata)?.sha256 === undefined
+    readOwnershipMarker(live.data?.metadata)?.sha256 === undefined &&
+    isByteUpload(live)
   );
 }
 

@@ -328,8 +328,26 @@ export function createDiffer(options: DiffOptions): Differ {
     observeDeclared(index, input, verifiedSha256);
   }
 
+  /**
+   * The declared position of a live input's id. The last answer is kept: a folder plan asks
+   * {@link wantsImageHash} and then {@link Differ.observe} about each live input in turn (a
+   * lookup hashes the id). It holds while the index has not grown (an id missing may arrive).
+   */
+  let lastId: string | undefined;
+  let lastSize = -1;
+  let lastIndex: number | undefined;
+  function indexOfId(id: string): number | undefined {
+    const size = desired.size;
+    if (id !== lastId || size !== lastSize) {
+      lastIndex = desired.indexOf(id);
+      lastId = id;
+      lastSize = size;
+    }
+    return lastIndex;
+  }
+
   function wantsImageHash(input: ApiInput): boolean {
-    const index = desired.indexOf(input.id);
+    const index = indexOfId(input.id);
     if (index === undefined || seenAt(index) !== 0 || !desired.isFile(index)) return false;
     return needsImageHash({ kind: "file", sha256: desired.imageAt(index) }, input);
   }
@@ -376,7 +394,7 @@ export function createDiffer(options: DiffOptions): Differ {
     },
     observe(input: ApiInput, verifiedSha256?: string): void {
       if (finished) throw new Error("observe() called after finish()");
-      const index = desired.indexOf(input.id);
+      const index = indexOfId(input.id);
       if (index === undefined) {
         if (!complete) {
           hold(input);

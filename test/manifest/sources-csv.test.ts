@@ -1,3 +1,5 @@
+import { symlink } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadManifest } from "../../src/manifest/load.js";
 import { inputSummaries, manifestOf, PNG, problemLines, useTempDirs } from "./helpers.js";
@@ -141,6 +143,22 @@ describe("csv sources", () => {
       "labels.csv:2: a row runs on for more than 2 MiB (is a quote left open?)",
     ]);
   });
+
+  it.skipIf(process.platform !== "linux")(
+    "reports a source file that fails while it is read at its entry, not as an internal error",
+    async () => {
+      const dir = await tree({
+        "dataset.yaml": `${MANIFEST("{ id: id, url: url }")}  - jsonl: broken.jsonl\n`,
+      });
+      // A regular file by stat whose read fails (EIO) on Linux.
+      await symlink("/proc/self/mem", join(dir, "labels.csv"));
+      await symlink("/proc/self/mem", join(dir, "broken.jsonl"));
+      expect(problemLines(await loadManifest("dataset.yaml", { cwd: dir }))).toEqual([
+        "dataset.yaml:4:10: sources[0].csv: cannot read labels.csv (EIO)",
+        "dataset.yaml:6:12: sources[1].jsonl: cannot read broken.jsonl (EIO)",
+      ]);
+    },
+  );
 
   it("reports columns missing from the header, and concept columns that are not concept ids, at the manifest", async () => {
     const dir = await tree({

@@ -23,6 +23,8 @@ import type { SourceItem, SourceReader, SourceReport } from "./source-reader.js"
 /** Inputs checked together: rules, image checks and hashing run per batch. */
 const BATCH = 512;
 const CHECK_CONCURRENCY = 16;
+/** An errno name (`EIO`, `EACCES`), not Node's own `ERR_…` codes (a bug, reported as one). */
+const SYSTEM_ERROR = /^E[A-Z]+$/;
 
 interface SourceContext {
   rules: InputRules;
@@ -44,12 +46,27 @@ export async function readSources(
       inEntry: (path, message, options) =>
         problems.at(file, ["sources", index, ...path], message, { key: options?.key ?? false }),
     };
-    const reader = await readerFor(entry as unknown as RawSource, dirname(file.absPath), {
-      report,
-      context,
-    });
-    if (reader !== undefined) await ingest(reader, context);
+    const source = entry as unknown as RawSource;
+    const reader = await readerFor(source, dirname(file.absPath), { report, context });
+    if (reader === undefined) continue;
+    try {
+      await ingest(reader, context);
+    } catch (error) {
+      // A file that stats as readable and then fails to read (EIO, EACCES on open, a vanished
+      // file): the source's problem, not an internal error.
+      const code = errorCode(error);
+      if (code === undefined || !SYSTEM_ERROR.test(code)) throw error;
+      const [field, path] = sourceField(source);
+      const shown = context.resolver.context.show(resolve(dirname(file.absPath), path));
+      report.inEntry([field], `cannot read ${shown} (${code})`);
+    }
   }
+}
+
+/** The field that names a source's file or folder, and its value. */
+function sourceField(source: RawSource): [string, string] {
+  if ("folder" in source) return ["folder", source.folder];
+  return "csv" in source ? ["csv", source.csv] : ["jsonl", source.jsonl];
 }
 
 async function readerFor(
@@ -63,7 +80,7 @@ async function readerFor(
     const folder = source as RawFolderSource;
     return folderReader(resolve(fromDir, folder.folder), folder, { report, images, skipped });
   }
-  const [field, path] = "csv" in source ? ["csv", source.csv] : ["jsonl", source.jsonl];
+  const [field, path] = sourceField(source);
   const absPath = resolve(fromDir, path);
   const problem = await fileProblem(absPath);
   if (problem !== undefined) {

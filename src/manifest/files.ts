@@ -60,9 +60,14 @@ export class ImageFileReader {
 
   /** Lets the event loop turn now and then: called before each file, never between a read and its use. */
   async turn(): Promise<void> {
-    if (++this.calls < CALLS_PER_TURN) return;
+    if (this.due()) await nextTurn();
+  }
+
+  /** Counts a file; true every {@link CALLS_PER_TURN}: then the caller lets the event loop turn. */
+  due(): boolean {
+    if (++this.calls < CALLS_PER_TURN) return false;
     this.calls = 0;
-    await nextTurn();
+    return true;
   }
 
   stat(absPath: string): Stats {
@@ -101,21 +106,32 @@ export class ImageFileReader {
  */
 export async function checkImageFile(
   absPath: string,
-  options: {
-    sizeLimit: number;
-    /** How messages name the file; a function is called only for a message. */
-    shownPath: string | (() => string);
-    cache?: HashCache | undefined;
-    reader?: ImageFileReader | undefined;
-  },
+  options: CheckOptions,
 ): Promise<ImageFileCheck> {
+  const reader = options.reader ?? new ImageFileReader(false);
+  await reader.turn();
+  return checkImageFileNow(absPath, { ...options, reader });
+}
+
+interface CheckOptions {
+  sizeLimit: number;
+  /** How messages name the file; a function is called only for a message. */
+  shownPath: string | (() => string);
+  cache?: HashCache | undefined;
+  reader?: ImageFileReader | undefined;
+}
+
+/**
+ * {@link checkImageFile} without letting the event loop turn first: for a caller that checks
+ * many files in a row and turns it itself ({@link ImageFileReader.due}), a promise per file less.
+ */
+export function checkImageFileNow(absPath: string, options: CheckOptions): ImageFileCheck {
   const { sizeLimit, cache } = options;
   const named = options.shownPath;
   const name = typeof named === "string" ? () => named : named;
   const reader = options.reader ?? new ImageFileReader(false);
   try {
-    await reader.turn();
-    // No await from here on: the bytes read live in the reader's shared buffer.
+    // The bytes read live in the reader's shared buffer: used before this returns.
     const info = reader.stat(absPath);
     if (!info.isFile()) return { ok: false, message: `not a regular file: ${name()}` };
     const { size, mtimeMs } = info;

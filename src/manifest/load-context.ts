@@ -28,6 +28,8 @@ export interface LoadLimits {
 /** Checking and hashing image files, shared by declared `file:` inputs and sources (one cache). */
 export interface ImageService {
   check(absPath: string): Promise<ImageFileCheck>;
+  /** {@link check} for many files in a row (the event loop turns every few dozen). */
+  checkAll(absPaths: readonly string[]): Promise<ImageFileCheck[]>;
   hash(
     absPath: string,
     checked: Extract<ImageFileCheck, { ok: true }>,

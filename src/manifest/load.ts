@@ -9,14 +9,16 @@
  * dropped file (a duplicate declared in a later part) is located by parsing that file again.
  */
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { isRecord } from "../util/is-record.js";
 import { mapBounded } from "../util/pool.js";
 import { DesiredIndex, type DesiredSink } from "./desired-index.js";
 import type { DocPath } from "./doc-path.js";
-import type { FileHasher } from "./files.js";
+import type { FileHasher, ImageFileCheck } from "./files.js";
 import {
   API_IMAGE_SIZE_LIMIT,
   checkImageFile,
+  checkImageFileNow,
   hashImageFile,
   ImageFileReader,
   streamingHasher,
@@ -184,6 +186,22 @@ export async function loadManifestInto(
           cache,
           reader,
         });
+      },
+      checkAll: async (absPaths) => {
+        if (cache === undefined) await cacheOpened;
+        const checks: ImageFileCheck[] = [];
+        for (const absPath of absPaths) {
+          if (reader.due()) await nextTurn();
+          checks.push(
+            checkImageFileNow(absPath, {
+              sizeLimit: limits.imageSizeLimit,
+              shownPath: () => show(absPath),
+              cache,
+              reader,
+            }),
+          );
+        }
+        return checks;
       },
       hash: (absPath, checked) => hashImageFile(absPath, checked, { hasher, cache }),
       show,

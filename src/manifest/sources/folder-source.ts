@@ -12,6 +12,7 @@ import { extname, sep } from "node:path";
 import { glob } from "tinyglobby";
 import { errorCode } from "../../util/error-code.js";
 import { mapBounded } from "../../util/pool.js";
+import type { ImageFileCheck } from "../files.js";
 import type { ImageService } from "../load-context.js";
 import type { RawConcept, RawFolderSource, RawInput } from "../raw.js";
 import { schemaConceptIdPattern } from "../schema.js";
@@ -34,7 +35,6 @@ const IMAGE_EXTENSIONS = new Set([
 
 /** Files checked and hashed per step: the walk's list is held, the images never are. */
 const STEP = 256;
-const CHECK_CONCURRENCY = 16;
 const HASH_CONCURRENCY = 4;
 
 export function folderReader(
@@ -59,17 +59,8 @@ export function folderReader(
       for (let start = 0; start < files.length; start += STEP) {
         const step = files.slice(start, start + STEP).filter((path) => byConcept(path) !== null);
         const imagePaths = step.map((path) => base + native(path));
-        const checks = await mapBounded(imagePaths, CHECK_CONCURRENCY, (imagePath) =>
-          images.check(imagePath),
-        );
-        const hashes = await mapBounded(
-          step.map((_, i) => i),
-          HASH_CONCURRENCY,
-          async (i) => {
-            const check = checks[i];
-            return check?.ok ? images.hash(imagePaths[i] as string, check) : undefined;
-          },
-        );
+        const checks = await images.checkAll(imagePaths);
+        const hashes = await hashesOf(imagePaths, checks, images);
         for (let i = 0; i < step.length; i++) {
           const path = step[i] as string;
           const imagePath = imagePaths[i] as string;
@@ -106,6 +97,32 @@ export function folderReader(
       }
     },
   };
+}
+
+/**
+ * The sha256 and size of each checked image: as its check found it (from the cache, or read
+ * whole), else hashed (a few at a time); undefined for a failed check or a file that vanished.
+ */
+async function hashesOf(
+  imagePaths: readonly string[],
+  checks: readonly ImageFileCheck[],
+  images: ImageService,
+): Promise<({ sha256: string; size: number } | undefined)[]> {
+  const hashes: ({ sha256: string; size: number } | undefined)[] = new Array(checks.length);
+  const toHash: number[] = [];
+  checks.forEach((check, i) => {
+    if (!check.ok) return;
+    if (check.sha256 !== undefined) hashes[i] = { sha256: check.sha256, size: check.size };
+    else toHash.push(i);
+  });
+  const hashed = await mapBounded(toHash, HASH_CONCURRENCY, (i) => {
+    const check = checks[i] as Extract<ImageFileCheck, { ok: true }>;
+    return images.hash(imagePaths[i] as string, check);
+  });
+  toHash.forEach((i, at) => {
+    hashes[i] = hashed[at];
+  });
+  return hashes;
 }
 
 async function isFolder(absPath: string, report: SourceReport): Promise<boolean> {

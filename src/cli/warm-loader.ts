@@ -12,7 +12,8 @@ import { Worker } from "node:worker_threads";
 
 const LOAD_WORKER_URL = new URL("./load-worker.js", import.meta.url);
 
-let warm: { worker: Worker; exited: boolean } | undefined;
+/** `failed`: it failed or exited before it was taken; a new one then reports why. */
+let warm: { worker: Worker; failed: boolean } | undefined;
 
 /** Whether loads run on a worker thread: the compiled worker exists (not under a test runner). */
 export function loadsOnWorker(): boolean {
@@ -23,13 +24,14 @@ export function loadsOnWorker(): boolean {
 export function warmLoader(): void {
   if (warm !== undefined || !loadsOnWorker()) return;
   const worker = new Worker(LOAD_WORKER_URL);
-  const started = { worker, exited: false };
+  const started = { worker, failed: false };
   worker.unref();
-  // Whoever takes it listens for its errors; until then one ends it quietly.
-  worker.on("error", () => undefined);
-  worker.on("exit", () => {
-    started.exited = true;
-  });
+  // Whoever takes it listens for its errors; until then one marks it unusable.
+  const failed = () => {
+    started.failed = true;
+  };
+  worker.on("error", failed);
+  worker.on("exit", failed);
   warm = started;
 }
 
@@ -37,7 +39,7 @@ export function warmLoader(): void {
 function takeWarmLoader(): Worker | undefined {
   const taken = warm;
   warm = undefined;
-  if (taken === undefined || taken.exited) return undefined;
+  if (taken === undefined || taken.failed) return undefined;
   taken.worker.ref();
   return taken.worker;
 }

@@ -15,9 +15,12 @@ const LOAD_WORKER_URL = new URL("./load-worker.js", import.meta.url);
 /** `failed`: it failed or exited before it was taken; a new one then reports why. */
 let warm: { worker: Worker; failed: boolean } | undefined;
 
+let onWorker: boolean | undefined;
+
 /** Whether loads run on a worker thread: the compiled worker exists (not under a test runner). */
 export function loadsOnWorker(): boolean {
-  return existsSync(fileURLToPath(LOAD_WORKER_URL));
+  onWorker ??= existsSync(fileURLToPath(LOAD_WORKER_URL));
+  return onWorker;
 }
 
 /** Starts a loader worker now, if loads run on one and none is waiting already. */

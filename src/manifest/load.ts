@@ -11,13 +11,13 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { isRecord } from "../util/is-record.js";
+import { nativePath } from "../util/native-path.js";
 import { mapBounded } from "../util/pool.js";
 import { DesiredIndex, type DesiredSink } from "./desired-index.js";
 import type { DocPath } from "./doc-path.js";
 import type { FileHasher, ImageFileCheck } from "./files.js";
 import {
   API_IMAGE_SIZE_LIMIT,
-  checkImageFile,
   checkImageFileNow,
   hashImageFile,
   ImageFileReader,
@@ -153,10 +153,9 @@ export async function loadManifestInto(
     absPath === rootPath ? path : isAbsolute(path) ? absPath : relative(cwd, absPath) || absPath;
   const showUnder = (absDir: string): ((relative: string) => string) => {
     const dir = isAbsolute(path) ? absDir : relative(cwd, absDir);
-    const native = sep === "/" ? (rel: string) => rel : (rel: string) => rel.replaceAll("/", sep);
-    if (dir === "") return native;
+    if (dir === "") return nativePath;
     const prefix = dir.endsWith(sep) ? dir : dir + sep;
-    return (rel) => prefix + native(rel);
+    return (rel) => prefix + nativePath(rel);
   };
   // Read while the manifest is (a large folder's cache takes a while to parse, and the root's
   // name, which a plan needs to connect, must not wait for it); awaited by the first image check.
@@ -173,36 +172,25 @@ export async function loadManifestInto(
   const hasher = options.hashFile ?? streamingHasher;
   // An injected hasher sees every file hashed: the check then only sniffs.
   const reader = new ImageFileReader(options.hashFile === undefined);
+  const checkAll = async (absPaths: readonly string[]): Promise<ImageFileCheck[]> => {
+    if (cache === undefined) await cacheOpened;
+    const checks: ImageFileCheck[] = [];
+    for (const absPath of absPaths) {
+      if (reader.due()) await nextTurn();
+      const shownPath = () => show(absPath);
+      checks.push(
+        checkImageFileNow(absPath, { sizeLimit: limits.imageSizeLimit, shownPath, cache, reader }),
+      );
+    }
+    return checks;
+  };
   const context: LoadContext = {
     limits,
     problems: new ProblemLog(),
     show,
     images: {
-      check: async (absPath) => {
-        if (cache === undefined) await cacheOpened;
-        return checkImageFile(absPath, {
-          sizeLimit: limits.imageSizeLimit,
-          shownPath: () => show(absPath),
-          cache,
-          reader,
-        });
-      },
-      checkAll: async (absPaths) => {
-        if (cache === undefined) await cacheOpened;
-        const checks: ImageFileCheck[] = [];
-        for (const absPath of absPaths) {
-          if (reader.due()) await nextTurn();
-          checks.push(
-            checkImageFileNow(absPath, {
-              sizeLimit: limits.imageSizeLimit,
-              shownPath: () => show(absPath),
-              cache,
-              reader,
-            }),
-          );
-        }
-        return checks;
-      },
+      check: async (absPath) => (await checkAll([absPath]))[0] as ImageFileCheck,
+      checkAll,
       hash: (absPath, checked) => hashImageFile(absPath, checked, { hasher, cache }),
       show,
       showUnder,

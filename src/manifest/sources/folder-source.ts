@@ -11,6 +11,7 @@ import { stat } from "node:fs/promises";
 import { extname, sep } from "node:path";
 import { glob } from "tinyglobby";
 import { errorCode } from "../../util/error-code.js";
+import { nativePath } from "../../util/native-path.js";
 import { mapBounded } from "../../util/pool.js";
 import type { ImageFileCheck } from "../files.js";
 import type { ImageService } from "../load-context.js";
@@ -53,12 +54,10 @@ export function folderReader(
       const firstByHash = new Map<string, string>();
       // Paths joined as text: the walk's are normalised and `/`-separated.
       const base = absPath.endsWith(sep) ? absPath : absPath + sep;
-      const native =
-        sep === "/" ? (path: string) => path : (path: string) => path.replaceAll("/", sep);
       const showFile = images.showUnder(absPath);
       for (let start = 0; start < files.length; start += STEP) {
         const step = files.slice(start, start + STEP).filter((path) => byConcept(path) !== null);
-        const imagePaths = step.map((path) => base + native(path));
+        const imagePaths = step.map((path) => base + nativePath(path));
         const checks = await images.checkAll(imagePaths);
         const hashes = await hashesOf(imagePaths, checks, images);
         for (let i = 0; i < step.length; i++) {

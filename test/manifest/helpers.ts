@@ -68,3 +68,9 @@ export function inputSummaries(result: LoadResult) {
       origin,
     }));
 }
+
+/** A hash cache file (src/manifest/hash-cache.ts) of these rows: path, size, mtimeMs, sha256, format. */
+export function cacheFile(rows: readonly [string, number, number, string, string][]): string {
+  const lines = rows.map((row) => `${JSON.stringify(row[0])}\t${row.slice(1).join("\t")}\n`);
+  return `dataset file hashes 3\n${lines.join("")}`;
+}

@@ -3,7 +3,7 @@ import { readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadManifest } from "../../src/manifest/load.js";
-import { manifestOf, PNG, pngNumbered, useTempDirs } from "./helpers.js";
+import { cacheFile, manifestOf, PNG, pngNumbered, useTempDirs } from "./helpers.js";
 
 // Without an injected hasher a small image is read once, whole: the check sniffs and hashes the
 // same bytes. These tests load that way and observe the result through the ids and the cache.
@@ -43,13 +43,12 @@ describe("image files read once", () => {
     await utimes(image, old, old);
     const first = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
     expect(first.inputs.toArray()[0]?.id).toBe(sha256(pngNumbered(1)).slice(0, 40));
-    const cache = JSON.parse(await readFile(join(dir, ".dataset/cache/file-hashes.json"), "utf8"));
-    expect(cache).toEqual({
-      version: 2,
-      files: [
+    const cache = await readFile(join(dir, ".dataset/cache/file-hashes"), "utf8");
+    expect(cache).toBe(
+      cacheFile([
         ["images/cat/1.png", pngNumbered(1).length, old.getTime(), sha256(pngNumbered(1)), "PNG"],
-      ],
-    });
+      ]),
+    );
 
     // Other bytes, same size and mtime: only a read could tell, and none happens.
     await writeFile(image, pngNumbered(2));
@@ -72,9 +71,11 @@ describe("image files read once", () => {
     });
     for (const name of ["a", "b"]) await utimes(join(dir, `data/img/${name}.png`), old, old);
     manifestOf(await loadManifest("data/dataset.yaml", { cwd: dir }));
-    const cache = JSON.parse(
-      await readFile(join(dir, "data/.dataset/cache/file-hashes.json"), "utf8"),
-    );
-    expect(cache.files.map((row: unknown[]) => row[0])).toEqual(["img/a.png", "img/b.png"]);
+    const cache = await readFile(join(dir, "data/.dataset/cache/file-hashes"), "utf8");
+    const paths = cache
+      .split("\n")
+      .slice(1, -1)
+      .map((row) => JSON.parse(row.split("\t")[0] ?? ""));
+    expect(paths).toEqual(["img/a.png", "img/b.png"]);
   });
 });

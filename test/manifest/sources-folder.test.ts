@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadManifest } from "../../src/manifest/load.js";
 import { hashFile } from "../../src/util/sha256.js";
 import {
+  cacheFile,
   inputSummaries,
   manifestOf,
   PNG,
@@ -177,8 +178,7 @@ describe("the hash cache", () => {
     const dir = await tree({
       "dataset.yaml": MANIFEST(""),
       "images/cat/1.png": pngNumbered(1),
-      ".dataset/cache/file-hashes.json":
-        '{"version":2,"files":[["images/cat/1.png",1,2,"zz","PNG"]',
+      ".dataset/cache/file-hashes": 'dataset file hashes 3\n"images/cat/1.png"\t1\t2\tzz',
     });
     await utimes(join(dir, "images/cat/1.png"), old, old);
     const hashed: string[] = [];
@@ -198,21 +198,15 @@ describe("the hash cache", () => {
     const dir = await tree({
       "dataset.yaml": MANIFEST(""),
       "images/cat/1.png": pngNumbered(1),
-      ".dataset/cache/file-hashes.json": JSON.stringify({
-        version: 2,
-        files: [["images/cat/1.png", 3, 0, "0".repeat(64), "PNG"]],
-      }),
+      ".dataset/cache/file-hashes": cacheFile([["images/cat/1.png", 3, 0, "0".repeat(64), "PNG"]]),
     });
     const manifest = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
     expect(manifest.inputs.toArray()[0]?.id).toBe(idOf(pngNumbered(1)));
     // The same lie with the file's true size and mtime is believed: the entry was read.
     const { size, mtimeMs } = await stat(join(dir, "images/cat/1.png"));
     await writeFile(
-      join(dir, ".dataset/cache/file-hashes.json"),
-      JSON.stringify({
-        version: 2,
-        files: [["images/cat/1.png", size, mtimeMs, "0".repeat(64), "PNG"]],
-      }),
+      join(dir, ".dataset/cache/file-hashes"),
+      cacheFile([["images/cat/1.png", size, mtimeMs, "0".repeat(64), "PNG"]]),
     );
     const believed = manifestOf(await loadManifest("dataset.yaml", { cwd: dir }));
     expect(believed.inputs.toArray()[0]?.id).toBe("0".repeat(40));

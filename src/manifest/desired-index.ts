@@ -33,9 +33,6 @@ const SOURCE_IS_ORIGIN = 8;
 /** In `sourceFiles`: see {@link SOURCE_IS_ORIGIN}. */
 const NO_SOURCE_NAME = -1;
 
-/** What a file image needs besides its sha256. */
-type FileFacts = [absPath: string, path: string, size: number];
-
 /** A run of consecutive inputs in transferable form (plain arrays of strings and numbers). */
 export interface DesiredChunk {
   ids: string[];
@@ -46,16 +43,20 @@ export interface DesiredChunk {
   fingerprints: number[];
   /** Where the key is in the key store. */
   keyHandles: number[];
-  /** File facts by position in the chunk. */
-  files: [number, ...FileFacts][];
+  /** The positions in the chunk of its file inputs (ascending), and what each needs besides its sha256. */
+  fileAt: number[];
+  fileAbsPaths: string[];
+  filePaths: string[];
+  fileSizes: number[];
   /** The names of the source files of this chunk's inputs (a table keeps repeats cheap). */
   sourceNames: string[];
   /** Per input, its source file's name in {@link sourceNames} (-1: its origin, see SOURCE_IS_ORIGIN). */
   sourceFiles: number[];
   lines: number[];
   columns: number[];
-  /** Origins by position in the chunk (sources only). */
-  origins: [number, string][];
+  /** The positions in the chunk of inputs with an origin not stored otherwise, and the origins. */
+  originAt: number[];
+  origins: string[];
 }
 
 /** Where declared inputs go as a load normalises them. */
@@ -72,6 +73,38 @@ interface Texts {
   push(text: string): void;
   at(index: number): string | undefined;
   clear(): void;
+}
+
+/**
+ * Texts some inputs have (a file input's paths, a source input's origin), by the input's position:
+ * positions ascend, so one is found by a binary search. Cheaper than a Map of positions, and the
+ * texts stay in the column's form (outside the object heap in an index).
+ */
+class Sparse<T extends Texts> {
+  readonly positions = new IntColumn();
+
+  constructor(readonly texts: T) {}
+
+  push(position: number, text: string): void {
+    this.positions.push(position);
+    this.texts.push(text);
+  }
+
+  /** The row of `position`, or -1. */
+  rowOf(position: number): number {
+    const row = this.positions.lowerBound(position);
+    return row < this.positions.length && this.positions.at(row) === position ? row : -1;
+  }
+
+  textAt(position: number): string | undefined {
+    const row = this.rowOf(position);
+    return row === -1 ? undefined : this.texts.at(row);
+  }
+
+  clear(): void {
+    this.positions.clear();
+    this.texts.clear();
+  }
 }
 
 class StringList implements Texts {
@@ -106,14 +139,18 @@ class Columns<T extends Texts = Texts> {
   readonly fingerprintLo = new IntColumn();
   readonly fingerprintHi = new IntColumn();
   readonly keyHandles = new NumberColumn();
-  readonly files = new Map<number, FileFacts>();
+  /** File inputs: the absolute path (by position), the path as declared and the size (by row). */
+  readonly fileAbsPaths: Sparse<T>;
+  readonly filePaths: T;
+  readonly fileSizes = new NumberColumn();
   readonly sourceNames: string[] = [];
   private readonly sourceNameIndex = new Map<string, number>();
   readonly sourceFiles = new IntColumn();
   readonly lines = new IntColumn();
   readonly columns = new IntColumn();
-  readonly origins = new Map<number, string>();
+  readonly origins: Sparse<T>;
   private readonly fingerprinter = new KeyFingerprinter();
+  private lastKey = { concepts: "", metadata: "", handle: -1 };
 
   constructor(
     private readonly keys: KeyWriter,
@@ -121,6 +158,9 @@ class Columns<T extends Texts = Texts> {
   ) {
     this.ids = texts();
     this.images = texts();
+    this.fileAbsPaths = new Sparse(texts());
+    this.filePaths = texts();
+    this.origins = new Sparse(texts());
   }
 
   get size(): number {
@@ -135,14 +175,16 @@ class Columns<T extends Texts = Texts> {
     if (image.kind === "file") {
       flags |= FILE;
       this.images.push(image.sha256);
-      this.files.set(at, [image.absPath, image.path, image.size]);
+      this.fileAbsPaths.push(at, image.absPath);
+      this.filePaths.push(image.path);
+      this.fileSizes.push(image.size);
     } else this.images.push(image.url);
     const { source, origin } = input;
     const sourceIsOrigin = origin === source.file;
     if (origin !== undefined) {
       if (sourceIsOrigin) flags |= SOURCE_IS_ORIGIN;
       if (origin === `${source.file}:${source.line}`) flags |= ORIGIN_AT_SOURCE;
-      else this.origins.set(at, origin);
+      else this.origins.push(at, origin);
     }
     this.flags.push(flags);
     const { lo, hi } = this.fingerprinter.of(input.concepts, input.metadata, OWNERSHIP_KEY);
@@ -154,11 +196,22 @@ class Columns<T extends Texts = Texts> {
     this.keyHandles.push(
       input.json !== undefined
         ? this.keys.putInput(input.json)
-        : this.keys.put(JSON.stringify(input.concepts), JSON.stringify(input.metadata)),
+        : this.keyOf(JSON.stringify(input.concepts), JSON.stringify(input.metadata)),
     );
     this.sourceFiles.push(sourceIsOrigin ? NO_SOURCE_NAME : this.sourceName(source.file));
     this.lines.push(source.line);
     this.columns.push(source.column);
+  }
+
+  /**
+   * The handle of a key put: the previous one's when it is the same text (a folder's inputs of
+   * one class folder share theirs), so that a run of equal keys is stored once.
+   */
+  private keyOf(concepts: string, metadata: string): number {
+    if (concepts !== this.lastKey.concepts || metadata !== this.lastKey.metadata) {
+      this.lastKey = { concepts, metadata, handle: this.keys.put(concepts, metadata) };
+    }
+    return this.lastKey.handle;
   }
 
   /** The position of a source file's name in the table of names. */
@@ -174,8 +227,6 @@ class Columns<T extends Texts = Texts> {
 
   /** Inputs [from, to) as a chunk. */
   chunk(this: Columns<StringList>, from: number, to: number): DesiredChunk {
-    const files: DesiredChunk["files"] = [];
-    const origins: DesiredChunk["origins"] = [];
     const fingerprints: number[] = [];
     // Only the names this chunk uses.
     const sourceNames: string[] = [];
@@ -190,23 +241,27 @@ class Columns<T extends Texts = Texts> {
         local.set(name, at);
       }
       sourceFiles.push(at);
-      const file = this.files.get(i);
-      if (file !== undefined) files.push([i - from, ...file]);
-      const origin = this.origins.get(i);
-      if (origin !== undefined) origins.push([i - from, origin]);
     }
+    const files = this.fileAbsPaths.positions;
+    const [fileFrom, fileTo] = [files.lowerBound(from), files.lowerBound(to)];
+    const origins = this.origins.positions;
+    const [originFrom, originTo] = [origins.lowerBound(from), origins.lowerBound(to)];
     return {
       ids: this.ids.slice(from, to),
       images: this.images.slice(from, to),
       flags: this.flags.slice(from, to),
       fingerprints,
       keyHandles: this.keyHandles.slice(from, to),
-      files,
+      fileAt: files.slice(fileFrom, fileTo).map((position) => position - from),
+      fileAbsPaths: this.fileAbsPaths.texts.slice(fileFrom, fileTo),
+      filePaths: this.filePaths.slice(fileFrom, fileTo),
+      fileSizes: this.fileSizes.slice(fileFrom, fileTo),
       sourceNames,
       sourceFiles,
       lines: this.lines.slice(from, to),
       columns: this.columns.slice(from, to),
-      origins,
+      originAt: origins.slice(originFrom, originTo).map((position) => position - from),
+      origins: this.origins.texts.slice(originFrom, originTo),
     };
   }
 
@@ -225,8 +280,14 @@ class Columns<T extends Texts = Texts> {
       this.lines.push(chunk.lines[i] as number);
       this.columns.push(chunk.columns[i] as number);
     }
-    for (const [at, ...facts] of chunk.files) this.files.set(base + at, facts);
-    for (const [at, origin] of chunk.origins) this.origins.set(base + at, origin);
+    chunk.fileAt.forEach((at, i) => {
+      this.fileAbsPaths.push(base + at, chunk.fileAbsPaths[i] as string);
+      this.filePaths.push(chunk.filePaths[i] as string);
+      this.fileSizes.push(chunk.fileSizes[i] as number);
+    });
+    chunk.originAt.forEach((at, i) => {
+      this.origins.push(base + at, chunk.origins[i] as string);
+    });
   }
 
   /** Drops every input (after they were handed on as a chunk). */
@@ -239,7 +300,9 @@ class Columns<T extends Texts = Texts> {
     this.fingerprintLo.clear();
     this.fingerprintHi.clear();
     this.keyHandles.clear();
-    this.files.clear();
+    this.fileAbsPaths.clear();
+    this.filePaths.clear();
+    this.fileSizes.clear();
     this.sourceFiles.clear();
     this.lines.clear();
     this.columns.clear();
@@ -355,7 +418,7 @@ export class DesiredIndex implements DesiredSink {
 
   originAt(index: number): string | undefined {
     const c = this.columns;
-    if ((c.flags.at(index) & ORIGIN_AT_SOURCE) === 0) return c.origins.get(index);
+    if ((c.flags.at(index) & ORIGIN_AT_SOURCE) === 0) return c.origins.textAt(index);
     return `${this.sourceFileAt(index)}:${c.lines.at(index)}`;
   }
 
@@ -363,22 +426,22 @@ export class DesiredIndex implements DesiredSink {
   private sourceFileAt(index: number): string {
     const c = this.columns;
     const name = c.sourceFiles.at(index);
-    return (name === NO_SOURCE_NAME ? c.origins.get(index) : c.sourceNames[name]) ?? "";
+    return (name === NO_SOURCE_NAME ? c.origins.textAt(index) : c.sourceNames[name]) ?? "";
   }
 
   /** The full input at `index`: concepts sorted by id, metadata keys sorted. */
   inputAt(index: number): DesiredInput {
     const c = this.columns;
     const flags = c.flags.at(index);
-    const file = c.files.get(index);
+    const file = (flags & FILE) === 0 ? -1 : c.fileAbsPaths.rowOf(index);
     const image: DesiredImage =
-      (flags & FILE) !== 0 && file !== undefined
+      file !== -1
         ? {
             kind: "file",
-            absPath: file[0],
-            path: file[1],
+            absPath: c.fileAbsPaths.texts.at(file) as string,
+            path: c.filePaths.at(file) as string,
             sha256: this.imageAt(index),
-            size: file[2],
+            size: c.fileSizes.at(file),
           }
         : { kind: "url", url: this.imageAt(index) };
     const { concepts, metadata } = parseInputKey(this.keyAt(index));

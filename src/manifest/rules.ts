@@ -36,6 +36,10 @@ export interface RuleSegment {
    * tell: parsers round integers beyond 2^53, only the text shows what was meant.
    */
   writtenNumber?(index: number, path: DocPath): string | undefined;
+  /** The segments of one source share it (a file's `inputs:`, none). */
+  group?: object;
+  /** The message for an id declared first in a segment of the same {@link group}. */
+  duplicateId?(there: string): string;
 }
 
 /** The inputs of a manifest file's `inputs:` list. */
@@ -141,10 +145,16 @@ export class InputRules {
       const at = (...rest: (string | number)[]): RulePlace => segment.place(index, rest);
       const firstId = this.ids.declare(id);
       if (firstId !== undefined) {
+        const first = this.locateOrdinal(firstId);
+        const own =
+          segment.group !== undefined && first.segment.group === segment.group
+            ? segment.duplicateId
+            : undefined;
         issues.push({
           ...at("id"),
-          message: (there) => `duplicate input id "${String(id)}" (also declared at ${there})`,
-          elsewhere: this.placeOf(firstId, "id"),
+          message:
+            own ?? ((there) => `duplicate input id "${String(id)}" (also declared at ${there})`),
+          elsewhere: first.segment.place(first.index, ["id"]),
         });
       }
       const checked = typeof url === "string" && this.context.urlPattern.test(url);

@@ -32,6 +32,18 @@ class TypedColumn<A extends Int32Array | Float64Array> {
     return Array.from(this.data.subarray(from, Math.min(to, this.count)));
   }
 
+  /** The first position whose value is `value` or more, in a column of ascending values. */
+  lowerBound(value: number): number {
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.data[middle] as number) < value) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
   clear(): void {
     this.count = 0;
   }

@@ -98,6 +98,9 @@ describe("DesiredIndex", () => {
     expect(chunks.map((chunk) => chunk.ids.length)).toEqual([3, 2]);
     // The folder image's name travels once, as its origin.
     expect(chunks[1]?.sourceNames).toEqual(["labels.csv"]);
+    // File facts and origins by position in their chunk.
+    expect(chunks.map((chunk) => chunk.fileAt)).toEqual([[2], [1]]);
+    expect(chunks.map((chunk) => chunk.originAt)).toEqual([[2], [1]]);
     const index = new DesiredIndex(keys);
     for (const chunk of chunks) index.append(chunk);
     expect(index.toArray()).toEqual(DesiredIndex.of(inputs).toArray());
@@ -151,6 +154,23 @@ describe("DesiredIndex", () => {
     const other = fingerprintOf(2);
     expect(index.keyAt(2)).not.toBe(index.keyAt(0));
     expect(index.hasKeyFingerprint(0, other.lo, other.hi)).toBe(false);
+  });
+
+  it("stores a run of equal keys once, and reads each input's own back", () => {
+    const puts: string[] = [];
+    const keys = new (class extends MemoryKeyStore {
+      override put(concepts: string, metadata: string): number {
+        puts.push(concepts);
+        return super.put(concepts, metadata);
+      }
+    })();
+    const cat: Partial<DesiredInput> = { concepts: [{ id: "cat", value: 1 }] };
+    const dog: Partial<DesiredInput> = { concepts: [{ id: "dog", value: 1 }] };
+    const declared = [input("a", cat), input("b", cat), input("c", dog), input("d", cat)];
+    const index = new DesiredIndex(keys);
+    for (const item of declared) index.add(item);
+    expect(puts).toHaveLength(3);
+    expect(index.toArray()).toEqual(declared);
   });
 
   it("reads the keys a loader wrote to a key file, whatever their size", () => {

@@ -126,6 +126,21 @@ describe("folder sources", () => {
     ]);
   });
 
+  it("names the first file for each later one with its content, and a declared input's id as a duplicate id", async () => {
+    const dir = await tree({
+      "dataset.yaml": `version: 1\nname: pics\ninputs:\n  - { id: ${idOf(pngNumbered(2))}, url: "https://x.test/a.png" }\nsources:\n  - folder: images\n`,
+      "images/a/1.png": PNG,
+      "images/b/1.png": PNG,
+      "images/c/1.png": PNG,
+      "images/c/2.png": pngNumbered(2),
+    });
+    expect(problemLines(await loadManifest("dataset.yaml", { cwd: dir }))).toEqual([
+      "images/b/1.png: same content as images/a/1.png (a folder input's id comes from its content); keep one of them",
+      "images/c/1.png: same content as images/a/1.png (a folder input's id comes from its content); keep one of them",
+      `images/c/2.png: duplicate input id "${idOf(pngNumbered(2))}" (also declared at dataset.yaml:4:11)`,
+    ]);
+  });
+
   it("names both places when two sources declare the same image", async () => {
     const dir = await tree({
       "dataset.yaml": `${MANIFEST("")}  - folder: images/cat\n`,

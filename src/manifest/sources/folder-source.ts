@@ -47,11 +47,13 @@ export function folderReader(
   return {
     baseDir: absPath,
     showPath: () => "",
+    // Two files with the same content have the same id: the rules find it, this names it.
+    duplicateId: (there) =>
+      `same content as ${there} (a folder input's id comes from its content); keep one of them`,
     async *items(): AsyncGenerator<SourceItem> {
       if (!(await isFolder(absPath, report))) return;
       const files = await listImages(absPath, source, skipped);
       const byConcept = conceptOfFolder(source, report);
-      const firstByHash = new Map<string, string>();
       // Paths joined as text: the walk's are normalised and `/`-separated.
       const base = absPath.endsWith(sep) ? absPath : absPath + sep;
       const showFile = images.showUnder(absPath);
@@ -74,15 +76,6 @@ export function folderReader(
             report.at({ file: shown, line: 0, path: "" }, `cannot read ${shown}`);
             continue;
           }
-          const first = firstByHash.get(hash.sha256);
-          if (first !== undefined) {
-            report.at(
-              { file: shown, line: 0, path: "" },
-              `same content as ${first} (a folder input's id comes from its content); keep one of them`,
-            );
-            continue;
-          }
-          firstByHash.set(hash.sha256, shown);
           yield {
             raw: inputOf(path, hash.sha256, byConcept(path) ?? undefined, source),
             origin: shown,
@@ -155,7 +148,8 @@ async function listImages(
   });
   const images: string[] = [];
   for (const path of found.sort()) {
-    if (path.split("/").some((part) => part.startsWith("."))) skipped.hidden++;
+    // A name that starts with "." anywhere in the path: a hidden file, or one in a hidden folder.
+    if (path.startsWith(".") || path.includes("/.")) skipped.hidden++;
     else if (!IMAGE_EXTENSIONS.has(extname(path).toLowerCase())) skipped.notImages++;
     else images.push(path);
   }

@@ -129,7 +129,7 @@ async function checkBatch(
   const { problems, images } = resolver.context;
   const files = items.map((item) => item.file);
   const lines = items.map((item) => item.line);
-  const segment = batchSegment(files, lines, reader.showPath);
+  const segment = batchSegment(files, lines, reader);
   context.report(
     context.rules.checkInputs(
       segment,
@@ -213,11 +213,14 @@ async function checkBatch(
 function batchSegment(
   files: readonly string[],
   lines: readonly number[],
-  showPath: (path: DocPath) => string,
+  reader: SourceReader,
 ): RuleSegment {
+  const { showPath, duplicateId } = reader;
   return {
     place: (index, path) => ({
       fixed: { file: files[index] ?? "", line: lines[index] ?? 0, column: 0, path: showPath(path) },
     }),
+    group: reader,
+    ...(duplicateId === undefined ? {} : { duplicateId }),
   };
 }

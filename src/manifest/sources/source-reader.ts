@@ -44,6 +44,11 @@ export interface SourceReader {
   showPath(path: DocPath): string;
   /** The inputs, in source order; an input with a problem is reported and not yielded. */
   items(): AsyncIterable<SourceItem>;
+  /**
+   * The message for an id this source declared twice (`there`: its first declaration), when it
+   * says more than "duplicate input id": a folder's ids come from the files' content.
+   */
+  duplicateId?(there: string): string;
 }
 
 /** Files of a folder source it did not take. */

@@ -8,7 +8,6 @@ import { dirname, resolve } from "node:path";
 import { errorCode } from "../../util/error-code.js";
 import { isRecord } from "../../util/is-record.js";
 import { mapBounded } from "../../util/pool.js";
-import type { DocPath } from "../doc-path.js";
 import type { CheckedImage, InputResolver } from "../load-context.js";
 import { hashImages, imageOf, normaliserOf } from "../load-context.js";
 import type { ProblemFile } from "../problem-log.js";

@@ -8,7 +8,6 @@
  * it is hashed.
  */
 import { closeSync, openSync, readSync, type Stats, statSync } from "node:fs";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { ApiLimits } from "../api/types.js";
 import { errorCode } from "../util/error-code.js";
 import { formatBytes } from "../util/format-bytes.js";
@@ -58,11 +57,6 @@ export class ImageFileReader {
    */
   constructor(readonly digest: boolean) {}
 
-  /** Lets the event loop turn now and then: called before each file, never between a read and its use. */
-  async turn(): Promise<void> {
-    if (this.due()) await nextTurn();
-  }
-
   /** Counts a file; true every {@link CALLS_PER_TURN}: then the caller lets the event loop turn. */
   due(): boolean {
     if (++this.calls < CALLS_PER_TURN) return false;
@@ -99,20 +93,6 @@ export class ImageFileReader {
   }
 }
 
-/**
- * Whether `absPath` is a readable regular file, not empty, under `sizeLimit` bytes, and an image
- * the API accepts (by its first bytes; a cached file's are not read again). `shownPath` is how
- * messages name the file. A file read whole is hashed too (and cached) when `reader.digest`.
- */
-export async function checkImageFile(
-  absPath: string,
-  options: CheckOptions,
-): Promise<ImageFileCheck> {
-  const reader = options.reader ?? new ImageFileReader(false);
-  await reader.turn();
-  return checkImageFileNow(absPath, { ...options, reader });
-}
-
 interface CheckOptions {
   sizeLimit: number;
   /** How messages name the file; a function is called only for a message. */
@@ -122,10 +102,13 @@ interface CheckOptions {
 }
 
 /**
- * {@link checkImageFile} without letting the event loop turn first: for a caller that checks
- * many files in a row and turns it itself ({@link ImageFileReader.due}), a promise per file less.
+ * Whether `absPath` is a readable regular file, not empty, under `sizeLimit` bytes, and an image
+ * the API accepts (by its first bytes; a cached file's are not read again). `shownPath` is how
+ * messages name the file. A file read whole is hashed too (and cached) when `reader.digest`.
+ * Synchronous: a caller that checks many files in a row lets the event loop turn now and then
+ * ({@link ImageFileReader.due}), without a promise per file.
  */
-export function checkImageFileNow(absPath: string, options: CheckOptions): ImageFileCheck {
+export function checkImageFile(absPath: string, options: CheckOptions): ImageFileCheck {
   const { sizeLimit, cache } = options;
   const named = options.shownPath;
   const name = typeof named === "string" ? () => named : named;

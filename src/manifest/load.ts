@@ -18,7 +18,7 @@ import type { DocPath } from "./doc-path.js";
 import type { FileHasher, ImageFileCheck } from "./files.js";
 import {
   API_IMAGE_SIZE_LIMIT,
-  checkImageFileNow,
+  checkImageFile,
   hashImageFile,
   ImageFileReader,
   streamingHasher,
@@ -179,7 +179,7 @@ export async function loadManifestInto(
       if (reader.due()) await nextTurn();
       const shownPath = () => show(absPath);
       checks.push(
-        checkImageFileNow(absPath, { sizeLimit: limits.imageSizeLimit, shownPath, cache, reader }),
+        checkImageFile(absPath, { sizeLimit: limits.imageSizeLimit, shownPath, cache, reader }),
       );
     }
     return checks;

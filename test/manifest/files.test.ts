@@ -78,7 +78,7 @@ describe("file inputs", () => {
   });
 
   it("checks a file without the API's 20 MB limit being lowered by default", async () => {
-    const result = await checkImageFile("/dev/null", {
+    const result = checkImageFile("/dev/null", {
       sizeLimit: 20_000_000,
       shownPath: "/dev/null",
     });
